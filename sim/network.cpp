@@ -1,0 +1,95 @@
+#include "sim/network.hpp"
+
+#include <algorithm>
+
+#include "sim/assert.hpp"
+#include "sim/hash.hpp"
+
+namespace sim {
+
+network::network(std::uint32_t process_count, std::uint64_t seed,
+                 const std::vector<link_options>& links)
+    : process_count_(process_count),
+      links_(links),
+      cuts_(static_cast<std::size_t>(process_count) * process_count, 0),
+      last_arrival_(static_cast<std::size_t>(process_count) * process_count, 0) {
+  SYNCSIM_ASSERT(links.size() == static_cast<std::size_t>(process_count) * process_count);
+  link_random_.reserve(links.size());
+  for (std::size_t link = 0; link < links.size(); ++link) {
+    link_random_.push_back(prng::stream(seed, stream_purpose::network, link));
+  }
+}
+
+time_ns network::draw_delay(const delay_options& delay, prng& random) const {
+  // Jitter is uniform over a window that doubles k times with probability
+  // 2^-k: most deliveries take floor..floor+jitter, a few take much longer.
+  const std::uint32_t doublings = random.doublings(delay.tail_doublings_max);
+  const auto window = static_cast<std::uint64_t>(delay.jitter_ns) << doublings;
+  return delay.floor_ns + static_cast<time_ns>(random.below(window + 1));
+}
+
+delivery_plan network::plan(std::uint32_t from, std::uint32_t to, time_ns depart,
+                            std::size_t payload_size) {
+  SYNCSIM_ASSERT(from < process_count_);
+  SYNCSIM_ASSERT(to < process_count_);
+  const std::size_t link = index(from, to);
+  const link_options& options = links_[link];
+  prng& random = link_random_[link];
+  statistics_.sent++;
+
+  delivery_plan result;
+  result.dropped = random.chance(options.drop);
+  result.duplicated = random.chance(options.duplicate);
+  result.corrupted = random.chance(options.corrupt);
+  result.corrupt_bit = random.below(std::max<std::uint64_t>(1, payload_size * 8));
+  const bool reordered = random.chance(options.reorder);
+  result.arrival = depart + draw_delay(options.delay, random);
+  result.duplicate_arrival = depart + draw_delay(options.delay, random);
+  if (payload_size == 0) result.corrupted = false;
+
+  if (reordered) {
+    statistics_.reordered++;
+  } else {
+    result.arrival = std::max(result.arrival, last_arrival_[link]);
+    last_arrival_[link] = result.arrival;
+  }
+  if (result.dropped) statistics_.dropped++;
+  if (result.duplicated && !result.dropped) statistics_.duplicated++;
+  return result;
+}
+
+void network::cut(std::uint32_t from, std::uint32_t to) {
+  if (from == to) return;
+  cuts_[index(from, to)]++;
+}
+
+void network::uncut(std::uint32_t from, std::uint32_t to) {
+  if (from == to) return;
+  std::uint32_t& cuts = cuts_[index(from, to)];
+  if (cuts > 0) cuts--;
+}
+
+void network::heal() { std::fill(cuts_.begin(), cuts_.end(), 0); }
+
+void network::stop_losing_messages() {
+  for (link_options& options : links_) {
+    options.drop = ratio::never();
+    options.corrupt = ratio::never();
+  }
+}
+
+bool network::any_partition() const {
+  return std::any_of(cuts_.begin(), cuts_.end(), [](std::uint32_t cuts) { return cuts > 0; });
+}
+
+std::uint64_t network::fingerprint() const {
+  hasher result;
+  for (const prng& random : link_random_) {
+    for (std::uint64_t word : random.state()) result.add(word);
+  }
+  for (std::uint32_t cuts : cuts_) result.add(cuts);
+  for (time_ns arrival : last_arrival_) result.add(static_cast<std::uint64_t>(arrival));
+  return result.value();
+}
+
+}  // namespace sim

@@ -1,0 +1,96 @@
+#pragma once
+// The simulated network between every pair of processes: per-link delay (a
+// floor plus jitter with a long tail), drop, duplicate, reorder and corrupt,
+// each a named predicate over the link's own PRNG stream with its rate an
+// integer ratio (anchor: tigerbeetle's packet_simulator.zig), and partitions
+// that cut links. Links are FIFO unless a message is picked for reordering.
+
+#include <cstdint>
+#include <vector>
+
+#include "sim/prng.hpp"
+#include "sim/ratio.hpp"
+#include "sim/time.hpp"
+
+namespace sim {
+
+struct delay_options {
+  time_ns floor_ns = millisecond;
+  time_ns jitter_ns = millisecond;
+  std::uint32_t tail_doublings_max = 4;
+  friend bool operator==(const delay_options&, const delay_options&) = default;
+};
+
+struct link_options {
+  delay_options delay;
+  ratio drop = ratio::never();
+  ratio duplicate = ratio::never();
+  ratio reorder = ratio::never();
+  ratio corrupt = ratio::never();
+  friend bool operator==(const link_options&, const link_options&) = default;
+};
+
+// What happens to one message sent on one link. Every send draws the same
+// number of values from the link's stream whatever the outcome, so that one
+// message's fate never shifts the fates of the messages after it.
+struct delivery_plan {
+  bool dropped = false;
+  bool corrupted = false;
+  std::uint64_t corrupt_bit = 0;  // which bit of the payload flips
+  time_ns arrival = 0;
+  bool duplicated = false;
+  time_ns duplicate_arrival = 0;
+};
+
+struct network_statistics {
+  std::uint64_t sent = 0;
+  std::uint64_t delivered = 0;
+  std::uint64_t dropped = 0;             // by the drop predicate
+  std::uint64_t dropped_partition = 0;   // cut by a partition at send or arrival
+  std::uint64_t dropped_crash = 0;       // sender or receiver crashed first
+  std::uint64_t duplicated = 0;
+  std::uint64_t reordered = 0;
+  std::uint64_t corrupted = 0;           // caught by the receiver's checksum
+  friend bool operator==(const network_statistics&, const network_statistics&) = default;
+};
+
+class network {
+ public:
+  network() = default;
+  network(std::uint32_t process_count, std::uint64_t seed, const std::vector<link_options>& links);
+
+  std::uint32_t process_count() const { return process_count_; }
+  const link_options& options(std::uint32_t from, std::uint32_t to) const { return links_[index(from, to)]; }
+
+  // Decides the fate of a message leaving `from` for `to` at `depart`.
+  delivery_plan plan(std::uint32_t from, std::uint32_t to, time_ns depart, std::size_t payload_size);
+  time_ns draw_delay(const delay_options& delay, prng& random) const;
+
+  // Partitions count cuts per link, so overlapping partitions heal one by one.
+  void cut(std::uint32_t from, std::uint32_t to);
+  void uncut(std::uint32_t from, std::uint32_t to);
+  void heal();
+  // After the safety phase: links stop dropping and corrupting messages.
+  void stop_losing_messages();
+  bool connected(std::uint32_t from, std::uint32_t to) const { return cuts_[index(from, to)] == 0; }
+  bool any_partition() const;
+
+  network_statistics& statistics() { return statistics_; }
+  const network_statistics& statistics() const { return statistics_; }
+  std::uint64_t fingerprint() const;
+  friend bool operator==(const network&, const network&) = default;
+
+ private:
+  std::size_t index(std::uint32_t from, std::uint32_t to) const {
+    return static_cast<std::size_t>(from) * process_count_ + to;
+  }
+
+  std::uint32_t process_count_ = 0;
+  std::vector<link_options> links_;
+  std::vector<prng> link_random_;
+  std::vector<std::uint32_t> cuts_;
+  std::vector<time_ns> last_arrival_;  // keeps each link FIFO
+  network_statistics statistics_;
+};
+
+}  // namespace sim

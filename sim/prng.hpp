@@ -1,0 +1,71 @@
+#pragma once
+// The kernel's only source of randomness: xoshiro256** (Blackman and Vigna)
+// seeded through splitmix64. Integers are drawn exactly (Lemire's method) and
+// probabilities are integer ratios, so a seed means the same run on every
+// compiler and standard library.
+
+#include <array>
+#include <cstdint>
+
+#include "sim/ratio.hpp"
+
+namespace sim {
+
+// splitmix64: used to expand a seed into xoshiro state, and nothing else.
+class splitmix64 {
+ public:
+  explicit constexpr splitmix64(std::uint64_t state) : state_(state) {}
+  constexpr std::uint64_t next() {
+    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  std::uint64_t state_;
+};
+
+// Purposes of the independent streams a run draws from. Splitting streams by
+// purpose keeps one part of a run stable when another changes: removing a
+// fault does not reshuffle the network's delays, which shrinking relies on.
+enum class stream_purpose : std::uint32_t {
+  swarm = 1,      // knobs the scenario leaves open, drawn once per run
+  faults = 2,     // the generated fault schedule
+  network = 3,    // per-link delay, drop, duplicate, reorder, corrupt
+  workload = 4,   // each client's choices
+  node = 5,       // each server's timers and randomized choices
+  disk = 6,       // per-node fsync latency
+  clock = 7,      // per-node drift
+};
+
+class prng {
+ public:
+  using state_type = std::array<std::uint64_t, 4>;
+
+  // Seeds the generator exactly as the reference implementation suggests:
+  // four consecutive splitmix64 outputs.
+  explicit prng(std::uint64_t seed = 0);
+  static prng from_state(const state_type& state);
+  // An independent stream for one purpose and index (a link, a node).
+  static prng stream(std::uint64_t seed, stream_purpose purpose, std::uint64_t index = 0);
+
+  std::uint64_t next();
+  // Uniform in [0, bound), exact (Lemire 2019, with rejection). bound > 0.
+  std::uint64_t below(std::uint64_t bound);
+  // Uniform in [minimum, maximum], inclusive.
+  std::int64_t between(std::int64_t minimum, std::int64_t maximum);
+  // True with probability chance.numerator / chance.denominator, exactly.
+  bool chance(ratio probability);
+  // A geometric count of successive fair coin flips that came up heads,
+  // capped: P(result >= k) = 2^-k. Integer-only long tails use it.
+  std::uint32_t doublings(std::uint32_t maximum);
+
+  const state_type& state() const { return state_; }
+  friend bool operator==(const prng&, const prng&) = default;
+
+ private:
+  state_type state_{};
+};
+
+}  // namespace sim

@@ -1,0 +1,68 @@
+#pragma once
+// How a protocol family plugs into the kernel without the kernel knowing it:
+// a system_definition names the family, its checkers and bug switches, and
+// parses its scenario options into a configured system that makes actors and
+// checkers. protocols/registry.cpp lists every family.
+
+#include <cstdint>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "sim/actor.hpp"
+#include "sim/checker.hpp"
+#include "sim/scenario.hpp"
+
+namespace sim {
+
+struct bug_description {
+  std::string name;     // "raft.commit_previous_term"
+  std::string checker;  // the checker meant to catch it
+  std::string summary;
+};
+
+struct cluster_shape {
+  std::uint32_t servers = 0;
+  std::uint32_t clients = 0;
+};
+
+class system {
+ public:
+  virtual ~system() = default;
+  virtual std::uint16_t server_instances() const { return 1; }
+  virtual std::uint16_t client_instances() const { return 1; }
+  virtual std::unique_ptr<actor> make_server(std::uint32_t server, std::uint16_t instance,
+                                             const cluster_shape& shape) const = 0;
+  virtual std::unique_ptr<actor> make_client(std::uint32_t client, std::uint16_t instance,
+                                             const cluster_shape& shape) const = 0;
+  // Human-readable text of a message for traces ("ping seq=3"), decoded from
+  // its payload alone; only called when a trace is written.
+  virtual std::string describe(address to, const envelope& message) const = 0;
+  // Every checker of the family, already configured.
+  virtual std::vector<std::unique_ptr<checker>> make_checkers(const cluster_shape& shape) const = 0;
+};
+
+class system_definition {
+ public:
+  virtual ~system_definition() = default;
+  virtual std::string name() const = 0;
+  virtual std::string summary() const = 0;
+  virtual std::vector<checker_description> checkers() const = 0;
+  virtual std::vector<bug_description> bugs() const = 0;
+  // Parses scenario.protocol_options_json and scenario.workload_json; throws
+  // scenario_error naming the file and pointer. `bugs` are already known to
+  // belong to this family.
+  virtual std::shared_ptr<const system> configure(const scenario& input,
+                                                  const std::set<std::string>& bugs) const = 0;
+};
+
+// The registry of protocol families, filled by protocols/registry.cpp.
+const std::vector<const system_definition*>& system_definitions();
+const system_definition* find_system_definition(const std::string& name);
+
+// Checks the protocol name, the bug switches and the checker selection of a
+// scenario against its family, then configures it. Throws scenario_error.
+std::shared_ptr<const system> configure_system(const scenario& input);
+
+}  // namespace sim

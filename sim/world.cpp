@@ -1,0 +1,232 @@
+#include "sim/world.hpp"
+
+#include <algorithm>
+
+#include "sim/assert.hpp"
+#include "sim/hash.hpp"
+
+namespace sim {
+
+const char* process_status_name(process_status status) {
+  switch (status) {
+    case process_status::up: return "up";
+    case process_status::crashed: return "crashed";
+    case process_status::paused: return "paused";
+    case process_status::lost: return "lost";
+  }
+  return "unknown";
+}
+
+world::world(const run_config& config, std::shared_ptr<const system> behaviour)
+    : config_(config),
+      behaviour_(std::move(behaviour)),
+      network_(config.process_count(), config.seed, config.links),
+      fired_(config.faults.size()),
+      fault_random_(prng::stream(config.seed, stream_purpose::faults, 1)) {
+  SYNCSIM_ASSERT(behaviour_ != nullptr);
+  SYNCSIM_ASSERT(config.servers > 0);
+  for (process_id id = 0; id < config.process_count(); ++id) {
+    process_state process;
+    process.name = config.process_name(id);
+    process.server = id < config.servers;
+    process.random = process.server ? prng::stream(config.seed, stream_purpose::node, id)
+                                    : prng::stream(config.seed, stream_purpose::workload, id);
+    process.clock = drifting_clock(process.server ? config.drift_ppm.at(id) : 0);
+    process.storage = disk(config.fsync, config.fsync_delay_ns, config.flush_interval_ns);
+    const std::uint16_t instances =
+        process.server ? behaviour_->server_instances() : behaviour_->client_instances();
+    process.instances.resize(instances);
+    processes_.push_back(std::move(process));
+  }
+  for (std::size_t index = 0; index < config.faults.size(); ++index) {
+    events_.push({config.faults[index].at_ns, 0, index, 0, 0, 0, event_kind::fault});
+  }
+}
+
+void world::boot(record_sink& sink) {
+  for (process_id id = 0; id < processes_.size(); ++id) start_process(id, sink);
+}
+
+void world::emit(record_sink& sink, trace_record record) {
+  record.index = next_record_index_++;
+  record.time = now_;
+  sink.on_record(record);
+}
+
+step_context world::context_for(process_id id, std::uint16_t instance) {
+  process_state& process = processes_[id];
+  step_context context;
+  context.self = {id, instance};
+  context.servers = config_.servers;
+  context.clients = config_.clients;
+  context.local_time_ns = process.clock.local_time(now_);
+  context.incarnation = process.incarnation;
+  context.random = &process.random;
+  return context;
+}
+
+void world::start_process(process_id id, record_sink& sink) {
+  process_state& process = processes_[id];
+  process.status = process_status::up;
+  const cluster_shape shape{config_.servers, config_.clients};
+  for (std::uint16_t instance = 0; instance < process.instances.size(); ++instance) {
+    process.instances[instance].timers.clear();
+    process.instances[instance].value = actor_box(
+        process.server ? behaviour_->make_server(id, instance, shape)
+                       : behaviour_->make_client(id - config_.servers, instance, shape));
+    SYNCSIM_ASSERT(process.instances[instance].value.get() != nullptr);
+  }
+  trace_record record;
+  record.kind = record_kind::start;
+  record.to = {id, 0};
+  record.detail = process.incarnation;
+  emit(sink, record);
+  for (std::uint16_t instance = 0; instance < process.instances.size(); ++instance) {
+    scratch_.clear();
+    const disk_state& durable = process.storage.durable_state(now_);
+    process.instances[instance].value.get()->on_start(context_for(id, instance), durable, scratch_);
+    apply_effects({id, instance}, sink);
+  }
+}
+
+void world::crash_process(process_id id) {
+  process_state& process = processes_[id];
+  SYNCSIM_ASSERT(process.status == process_status::up || process.status == process_status::paused);
+  process.storage.crash(now_);
+  process.incarnation_ended_at.resize(process.incarnation + 1, time_never);
+  process.incarnation_ended_at[process.incarnation] = now_;
+  process.incarnation++;
+  for (instance_state& instance : process.instances) {
+    instance.value = actor_box();
+    instance.timers.clear();
+  }
+  process.deferred.clear();
+  process.status = process_status::crashed;
+  statistics_.crashes++;
+}
+
+void world::pause_process(process_id id) {
+  process_state& process = processes_[id];
+  if (process.status == process_status::up) process.status = process_status::paused;
+}
+
+void world::resume_process(process_id id) {
+  process_state& process = processes_[id];
+  if (process.status != process_status::paused) return;
+  process.status = process_status::up;
+  // What piled up during the pause is handled now, in arrival order.
+  for (event item : process.deferred) {
+    item.time = now_;
+    events_.push(item);
+  }
+  process.deferred.clear();
+}
+
+bool world::defer_if_paused(const event& item) {
+  process_state& process = processes_[item.process];
+  if (process.status != process_status::paused) return false;
+  process.deferred.push_back(item);
+  return true;
+}
+
+void world::step(record_sink& sink) {
+  const event item = events_.pop();
+  SYNCSIM_ASSERT(item.time >= now_);
+  now_ = item.time;
+  statistics_.events++;
+  switch (item.kind) {
+    case event_kind::deliver: handle_delivery(item, sink); return;
+    case event_kind::timer: handle_timer(item, sink); return;
+    case event_kind::fault: handle_fault(item, sink); return;
+    case event_kind::resume:
+    case event_kind::flush: return;
+  }
+  SYNCSIM_ASSERT(false);
+}
+
+void world::handle_timer(const event& item, record_sink& sink) {
+  process_state& process = processes_[item.process];
+  if (process.status == process_status::crashed || process.status == process_status::lost) return;
+  if (defer_if_paused(item)) return;
+  instance_state& instance = process.instances[item.instance];
+  const auto slot = std::find_if(instance.timers.begin(), instance.timers.end(),
+                                 [&item](const timer_slot& armed) { return armed.timer_id == item.first; });
+  if (slot == instance.timers.end() || slot->generation != item.second) return;  // cancelled or re-armed
+  instance.timers.erase(slot);
+  statistics_.timers_fired++;
+  trace_record record;
+  record.kind = record_kind::timer;
+  record.to = {item.process, item.instance};
+  record.detail = item.first;
+  emit(sink, record);
+  scratch_.clear();
+  instance.value.get()->on_timer(context_for(item.process, item.instance), item.first, scratch_);
+  apply_effects({item.process, item.instance}, sink);
+}
+
+void world::set_timer(address self, std::uint64_t timer_id, time_ns delay_ns) {
+  SYNCSIM_ASSERT(delay_ns >= 0);
+  process_state& process = processes_[self.process];
+  instance_state& instance = process.instances[self.instance];
+  const std::uint64_t generation = ++process.timer_generation;
+  const auto slot = std::find_if(instance.timers.begin(), instance.timers.end(),
+                                 [timer_id](const timer_slot& armed) { return armed.timer_id == timer_id; });
+  if (slot == instance.timers.end()) {
+    instance.timers.push_back({timer_id, generation});
+  } else {
+    slot->generation = generation;
+  }
+  const time_ns fire_at = now_ + process.clock.true_delay(delay_ns);
+  events_.push({fire_at, 0, timer_id, generation, self.process, self.instance, event_kind::timer});
+}
+
+const actor* world::actor_at(address where) const {
+  if (where.process >= processes_.size()) return nullptr;
+  const process_state& process = processes_[where.process];
+  if (where.instance >= process.instances.size()) return nullptr;
+  return process.instances[where.instance].value.get();
+}
+
+std::size_t world::messages_in_flight() const {
+  return messages_.size() - free_slots_.size();
+}
+
+bool world::fault_active() const {
+  if (network_.any_partition()) return true;
+  return std::any_of(processes_.begin(), processes_.end(), [](const process_state& process) {
+    return process.status == process_status::crashed || process.status == process_status::paused;
+  });
+}
+
+std::string world::describe(const message& item) const {
+  const envelope view{item.from, item.kind, item.id, item.payload};
+  return behaviour_->describe(item.to, view);
+}
+
+std::uint64_t world::fingerprint() const {
+  hasher result;
+  result.add(static_cast<std::uint64_t>(now_)).add(events_.next_sequence()).add(events_.size());
+  for (const event& item : events_.items()) {
+    result.add(static_cast<std::uint64_t>(item.time)).add(item.sequence).add(item.first);
+    result.add(item.second).add(item.process).add(item.instance).add(static_cast<std::uint64_t>(item.kind));
+  }
+  for (const process_state& process : processes_) {
+    result.add(static_cast<std::uint64_t>(process.status)).add(process.incarnation);
+    result.add(process.timer_generation).add(process.storage.fingerprint());
+    for (std::uint64_t word : process.random.state()) result.add(word);
+    result.add(static_cast<std::uint64_t>(process.clock.local_time(now_)));
+    for (const instance_state& instance : process.instances) {
+      const actor* value = instance.value.get();
+      result.add(value == nullptr ? 0 : value->fingerprint());
+      for (const timer_slot& armed : instance.timers) result.add(armed.timer_id).add(armed.generation);
+    }
+  }
+  for (const message& item : messages_) {
+    if (item.in_flight) result.add(item.id).add(item.checksum).add_bytes(item.payload);
+  }
+  result.add(network_.fingerprint()).add(next_message_id_).add(history_.size());
+  for (std::uint64_t word : fault_random_.state()) result.add(word);
+  return result.value();
+}
+
+}  // namespace sim

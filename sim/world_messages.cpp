@@ -1,0 +1,167 @@
+// The world's message path: effects out of a step, sends through the
+// network's plan, deliveries with their checks (crash, partition, checksum).
+#include <algorithm>
+
+#include "sim/assert.hpp"
+#include "sim/hash.hpp"
+#include "sim/world.hpp"
+
+namespace sim {
+
+void world::apply_effects(address self, record_sink& sink) {
+  process_state& process = processes_[self.process];
+  for (effect& item : scratch_.items()) {
+    if (auto* send = std::get_if<send_effect>(&item)) {
+      apply_send(self, *send, sink);
+    } else if (auto* timer = std::get_if<set_timer_effect>(&item)) {
+      set_timer(self, timer->timer_id, timer->delay_ns);
+    } else if (auto* cancel = std::get_if<cancel_timer_effect>(&item)) {
+      auto& timers = process.instances[self.instance].timers;
+      std::erase_if(timers, [cancel](const timer_slot& armed) { return armed.timer_id == cancel->timer_id; });
+    } else if (auto* write = std::get_if<disk_write_effect>(&item)) {
+      process.storage.write(write->write, write->synchronous, now_, process.random);
+    } else if (std::holds_alternative<disk_sync_effect>(item)) {
+      process.storage.sync(now_, process.random);
+    } else if (auto* recorded = std::get_if<history_effect>(&item)) {
+      history_.push_back({history_.size(), now_, self.process, recorded->record});
+      trace_record record;
+      record.kind = record_kind::history;
+      record.from = self;
+      record.detail = static_cast<std::uint64_t>(recorded->record.type);
+      record.text = recorded->record.operation + " " + recorded->record.key + " " + recorded->record.value;
+      emit(sink, std::move(record));
+    }
+  }
+  scratch_.clear();
+}
+
+void world::apply_send(address self, send_effect& send, record_sink& sink) {
+  SYNCSIM_ASSERT(send.to.process < processes_.size());
+  SYNCSIM_ASSERT(send.to.instance < processes_[send.to.process].instances.size());
+  process_state& sender = processes_[self.process];
+  const std::uint64_t slot = allocate_message_slot();
+  message& item = messages_[slot];
+  item.id = next_message_id_++;
+  item.from = self;
+  item.to = send.to;
+  item.kind = send.kind;
+  item.payload = std::move(send.payload);
+  item.checksum = hash_bytes(item.payload);
+  // Output waits for the fsyncs that precede it (durable before send).
+  item.depart_at = std::max(now_, sender.storage.busy_until());
+  item.sender_incarnation = sender.incarnation;
+  item.in_flight = true;
+
+  const delivery_plan plan =
+      network_.plan(self.process, send.to.process, item.depart_at, item.payload.size());
+  if (!network_.connected(self.process, send.to.process)) {
+    network_.statistics().dropped_partition++;
+    drop_record(item, "partition", sink);
+    release_message(slot);
+    return;
+  }
+  if (plan.dropped) {
+    drop_record(item, "lost", sink);
+    release_message(slot);
+    return;
+  }
+  if (plan.duplicated) {
+    const std::uint64_t copy_slot = allocate_message_slot();
+    messages_[copy_slot] = messages_[slot];
+    events_.push({plan.duplicate_arrival, 0, copy_slot, messages_[copy_slot].id, send.to.process,
+                  send.to.instance, event_kind::deliver});
+  }
+  message& original = messages_[slot];  // the duplicate may have moved the slots
+  if (plan.corrupted) {
+    original.payload[plan.corrupt_bit / 8] ^= static_cast<std::uint8_t>(1U << (plan.corrupt_bit % 8));
+  }
+  SYNCSIM_ASSERT(plan.arrival >= original.depart_at);
+  events_.push({plan.arrival, 0, slot, original.id, send.to.process, send.to.instance, event_kind::deliver});
+}
+
+std::uint64_t world::allocate_message_slot() {
+  if (free_slots_.empty()) {
+    messages_.emplace_back();
+    return messages_.size() - 1;
+  }
+  const std::uint64_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void world::release_message(std::uint64_t slot) {
+  message& item = messages_[slot];
+  item.in_flight = false;
+  item.payload.clear();
+  free_slots_.push_back(slot);
+}
+
+void world::drop_record(const message& item, const char* reason, record_sink& sink) {
+  trace_record record;
+  record.kind = record_kind::drop;
+  record.from = item.from;
+  record.to = item.to;
+  record.message_channel = item.kind;
+  record.message_id = item.id;
+  record.detail = item.checksum;
+  record.text = reason;
+  record.payload = item.payload;
+  emit(sink, std::move(record));
+}
+
+void world::handle_delivery(const event& item, record_sink& sink) {
+  message& delivered = messages_[item.first];
+  SYNCSIM_ASSERT(delivered.in_flight);
+  SYNCSIM_ASSERT(delivered.id == item.second);
+  if (defer_if_paused(item)) return;
+  const process_state& sender = processes_[delivered.from.process];
+  const process_state& receiver = processes_[delivered.to.process];
+  const bool sender_crashed_first = delivered.sender_incarnation < sender.incarnation &&
+      sender.incarnation_ended_at[delivered.sender_incarnation] < delivered.depart_at;
+  const char* drop_reason = nullptr;
+  if (receiver.status != process_status::up) {
+    drop_reason = "receiver down";
+  } else if (sender_crashed_first) {
+    drop_reason = "sender crashed before sending";
+  } else if (!network_.connected(delivered.from.process, delivered.to.process)) {
+    drop_reason = "partition";
+  }
+  if (drop_reason != nullptr) {
+    network_statistics& counters = network_.statistics();
+    (drop_reason[0] == 'p' ? counters.dropped_partition : counters.dropped_crash)++;
+    drop_record(delivered, drop_reason, sink);
+    release_message(item.first);
+    return;
+  }
+  if (hash_bytes(delivered.payload) != delivered.checksum) {
+    network_.statistics().corrupted++;
+    trace_record record;
+    record.kind = record_kind::corrupt;
+    record.from = delivered.from;
+    record.to = delivered.to;
+    record.message_id = delivered.id;
+    record.detail = delivered.checksum;
+    emit(sink, std::move(record));
+    release_message(item.first);
+    return;
+  }
+  network_.statistics().delivered++;
+  trace_record record;
+  record.kind = record_kind::deliver;
+  record.from = delivered.from;
+  record.to = delivered.to;
+  record.message_channel = delivered.kind;
+  record.message_id = delivered.id;
+  record.detail = delivered.checksum;
+  record.payload = delivered.payload;
+  emit(sink, std::move(record));
+  scratch_.clear();
+  const envelope view{delivered.from, delivered.kind, delivered.id, delivered.payload};
+  processes_[item.process].instances[item.instance].value.get()->on_message(
+      context_for(item.process, item.instance), view, scratch_);
+  // The actor may have sent messages that reused slots: release ours last.
+  release_message(item.first);
+  apply_effects({item.process, item.instance}, sink);
+}
+
+}  // namespace sim
