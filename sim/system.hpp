@@ -2,7 +2,7 @@
 // How a protocol family plugs into the kernel without the kernel knowing it:
 // a system_definition names the family, its checkers and bug switches, and
 // parses its scenario options into a configured system that makes actors and
-// checkers. protocols/registry.cpp lists every family.
+// checkers. protocols/registry.hpp lists every family.
 
 #include <cstdint>
 #include <memory>
@@ -56,13 +56,5 @@ class system_definition {
   virtual std::shared_ptr<const system> configure(const scenario& input,
                                                   const std::set<std::string>& bugs) const = 0;
 };
-
-// The registry of protocol families, filled by protocols/registry.cpp.
-const std::vector<const system_definition*>& system_definitions();
-const system_definition* find_system_definition(const std::string& name);
-
-// Checks the protocol name, the bug switches and the checker selection of a
-// scenario against its family, then configures it. Throws scenario_error.
-std::shared_ptr<const system> configure_system(const scenario& input);
 
 }  // namespace sim

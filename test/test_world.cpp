@@ -1,0 +1,120 @@
+// Faults in the world: partitions cut exactly the links they name, a crash
+// under everysec loses exactly the unsynced writes, drift changes how often
+// timers fire.
+#include "doctest/doctest.h"
+#include "test/probe_system.hpp"
+
+using test_support::probe_config;
+using test_support::recording_observer;
+
+namespace {
+
+sim::fault_spec fault(sim::time_ns at, sim::fault_kind kind, std::vector<std::string> targets,
+                      std::vector<std::vector<std::string>> groups = {}) {
+  sim::fault_spec result;
+  result.at_ns = at;
+  result.kind = kind;
+  result.targets = std::move(targets);
+  result.groups = std::move(groups);
+  return result;
+}
+
+recording_observer run_probe(const sim::run_config& config, sim::time_ns period = 10 * sim::millisecond) {
+  recording_observer observer;
+  sim::simulation run(config, std::make_shared<test_support::probe_system>(period));
+  run.set_observer(&observer);
+  CHECK(run.run().passed());
+  return observer;
+}
+
+}  // namespace
+
+TEST_CASE("a partition between groups cuts exactly the links between them, then heals") {
+  auto config = probe_config(4, 3 * sim::second);
+  auto split = fault(sim::second, sim::fault_kind::partition, {}, {{"n0", "n1"}, {"n2", "n3"}});
+  split.duration_ns = sim::second;
+  config.faults = {split};
+  const recording_observer observer = run_probe(config);
+  const sim::time_ns begin = sim::second + 5 * sim::millisecond;
+  const sim::time_ns end = 2 * sim::second;
+  for (std::uint32_t from = 0; from < 4; ++from) {
+    for (std::uint32_t to = 0; to < 4; ++to) {
+      if (from == to) continue;
+      const bool same_side = (from < 2) == (to < 2);
+      CAPTURE(from);
+      CAPTURE(to);
+      CHECK((observer.deliveries(from, to, begin, end) > 0) == same_side);
+      CHECK(observer.deliveries(from, to, end + 5 * sim::millisecond, 3 * sim::second) > 0);
+    }
+  }
+}
+
+TEST_CASE("a one-way partition cuts one direction only") {
+  auto config = probe_config(2, 2 * sim::second);
+  config.faults = {fault(sim::second, sim::fault_kind::partition_one_way, {}, {{"n0"}, {"n1"}})};
+  const recording_observer observer = run_probe(config);
+  const sim::time_ns begin = sim::second + 5 * sim::millisecond;
+  CHECK(observer.deliveries(0, 1, begin, 2 * sim::second) == 0);
+  CHECK(observer.deliveries(1, 0, begin, 2 * sim::second) > 0);
+}
+
+TEST_CASE("isolating a node cuts all its links and no others") {
+  auto config = probe_config(3, 2 * sim::second);
+  config.faults = {fault(sim::second, sim::fault_kind::isolate, {"n2"})};
+  const recording_observer observer = run_probe(config);
+  const sim::time_ns begin = sim::second + 5 * sim::millisecond;
+  CHECK(observer.deliveries(0, 2, begin, 2 * sim::second) == 0);
+  CHECK(observer.deliveries(2, 1, begin, 2 * sim::second) == 0);
+  CHECK(observer.deliveries(0, 1, begin, 2 * sim::second) > 0);
+  CHECK(observer.deliveries(1, 0, begin, 2 * sim::second) > 0);
+}
+
+TEST_CASE("a crash under everysec loses exactly the writes after the last fsync") {
+  // The probe writes its counter every 100ms without fsync: 1 at 100ms, 2 at
+  // 200ms, ... The background fsync at 1s makes counter 9 (written at 900ms)
+  // durable; a write at 1.0s itself waits for the fsync at 2s. So 10 to 14
+  // (1.0s to 1.4s) are lost by the crash at 1.45s.
+  auto config = probe_config(1, 3 * sim::second);
+  auto crash = fault(1450 * sim::millisecond, sim::fault_kind::crash, {"n0"});
+  crash.duration_ns = 100 * sim::millisecond;
+  config.faults = {crash};
+  sim::simulation run(config, std::make_shared<test_support::probe_system>(100 * sim::millisecond));
+  while (run.state().now() < 1600 * sim::millisecond && run.step()) {
+  }
+  const auto* restarted = run.state().actor_as<test_support::probe_actor>({0, 0});
+  REQUIRE(restarted != nullptr);
+  CHECK(restarted->recovered() == 9);
+  CHECK(run.state().process(0).incarnation == 1);
+  CHECK(run.state().process(0).storage.statistics().writes_lost == 5);
+}
+
+TEST_CASE("clock drift changes how often a node's timers fire, by the configured rate") {
+  auto config = probe_config(2, 10 * sim::second);
+  config.drift_ppm = {0, 100'000};  // n1's clock runs 10% fast
+  const recording_observer observer = run_probe(config, 100 * sim::millisecond);
+  std::size_t exact = 0;
+  std::size_t fast = 0;
+  for (const auto& item : observer.records) {
+    if (item.kind != sim::record_kind::timer) continue;
+    (item.to.process == 0 ? exact : fast)++;
+  }
+  CHECK(exact == 100);
+  // Each re-arm waits 100ms / 1.1 = 90.909091ms of true time (rounded up to
+  // the nanosecond), so 109 fit in 10s where an exact 10% would give 110.
+  const sim::time_ns fast_period = sim::drifting_clock(100'000).true_delay(100 * sim::millisecond);
+  CHECK(fast_period == 90'909'091);
+  CHECK(fast == static_cast<std::size_t>(10 * sim::second / fast_period));
+  CHECK(fast == 109);
+}
+
+TEST_CASE("a paused node handles nothing until it resumes, then everything that arrived") {
+  auto config = probe_config(2, 2 * sim::second);
+  auto pause = fault(sim::second, sim::fault_kind::pause, {"n1"});
+  pause.duration_ns = 500 * sim::millisecond;
+  config.faults = {pause};
+  const recording_observer observer = run_probe(config);
+  const sim::time_ns paused_from = sim::second + sim::millisecond;
+  const sim::time_ns resume = 1500 * sim::millisecond;
+  CHECK(observer.deliveries(0, 1, paused_from, resume) == 0);
+  CHECK(observer.deliveries(0, 1, resume, resume + 1) >= 40);  // the backlog, all at once
+}

@@ -1,0 +1,157 @@
+// `syncsim run`: one scenario, one seed, a summary, optionally a trace.
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <random>
+
+#include "sim/simulation.hpp"
+#include "protocols/registry.hpp"
+#include "tools/commands.hpp"
+#include "tools/default_scenario.hpp"
+#include "tools/exit_codes.hpp"
+#include "tools/scenario_input.hpp"
+#include "traces/trace_format.hpp"
+#include "traces/trace_writer.hpp"
+
+namespace tools {
+namespace {
+
+struct run_options {
+  std::string scenario_path;
+  std::uint64_t seed = 0;
+  bool seed_given = false;
+  std::string trace_path;
+  bool json = false;
+  bool print_default = false;
+  std::vector<std::string> bugs;
+};
+
+nlohmann::ordered_json summary_json(const sim::scenario& input, std::uint64_t seed,
+                                    const sim::run_result& result, const std::string& replay) {
+  nlohmann::ordered_json summary;
+  summary["scenario"] = input.name.empty() ? input.source_file : input.name;
+  summary["seed"] = seed;
+  summary["result"] = result.passed() ? "pass" : "violation";
+  summary["simulated_ns"] = result.simulated_ns;
+  summary["events"] = result.events;
+  summary["messages"] = {{"sent", result.network.sent},
+                         {"delivered", result.network.delivered},
+                         {"dropped", result.network.dropped},
+                         {"dropped_partition", result.network.dropped_partition},
+                         {"dropped_crash", result.network.dropped_crash},
+                         {"duplicated", result.network.duplicated},
+                         {"reordered", result.network.reordered},
+                         {"corrupted", result.network.corrupted}};
+  summary["faults_injected"] = result.world.faults_injected;
+  summary["crashes"] = result.world.crashes;
+  summary["restarts"] = result.world.restarts;
+  summary["disk_writes_lost"] = result.disk_writes_lost;
+  summary["checkers"] = result.checkers;
+  summary["checks"] = result.checks;
+  summary["trace_hash"] = traces::hex64(result.trace_hash);
+  if (result.failure) {
+    summary["violation"] = {{"checker", result.failure->checker},
+                            {"message", result.failure->message},
+                            {"event", result.failure->event_index},
+                            {"time_ns", result.failure->time}};
+    summary["replay"] = replay;
+  }
+  return summary;
+}
+
+void print_summary(const sim::scenario& input, std::uint64_t seed, const sim::run_result& result,
+                   const std::string& replay) {
+  const sim::network_statistics& network = result.network;
+  std::cout << "scenario         " << (input.name.empty() ? input.source_file : input.name) << " ("
+            << input.protocol << ")\n"
+            << "seed             " << seed << "\n"
+            << "simulated time   " << sim::format_duration(result.simulated_ns / sim::millisecond * sim::millisecond)
+            << "\n"
+            << "events           " << result.events << "\n"
+            << "messages         sent " << network.sent << ", delivered " << network.delivered << ", dropped "
+            << network.dropped << " (+" << network.dropped_partition << " by partitions, " << network.dropped_crash
+            << " by crashes), duplicated " << network.duplicated << ", reordered " << network.reordered
+            << ", corrupted " << network.corrupted << "\n"
+            << "faults injected  " << result.world.faults_injected << " (crashes " << result.world.crashes
+            << ", restarts " << result.world.restarts << ", unsynced writes lost " << result.disk_writes_lost << ")\n"
+            << "checkers         ";
+  for (std::size_t index = 0; index < result.checkers.size(); ++index) {
+    std::cout << (index ? ", " : "") << result.checkers[index];
+  }
+  std::cout << " (" << result.checks << " checks)\n";
+  if (result.failure) {
+    std::cout << "result           VIOLATION of " << result.failure->checker << " at event "
+              << result.failure->event_index << " (t=" << result.failure->time << "ns)\n"
+              << "                 " << result.failure->message << "\n"
+              << "replay with      " << replay << "\n";
+  } else {
+    std::cout << "result           pass\n";
+  }
+  std::cout << "trace hash       " << traces::hex64(result.trace_hash) << "\n";
+}
+
+int run(const run_options& options) {
+  if (options.print_default) {
+    std::cout << sim::scenario_to_json(sim::parse_scenario(default_scenario_text(), default_scenario_name));
+    return exit_pass;
+  }
+  sim::scenario input;
+  std::shared_ptr<const sim::system> behaviour;
+  try {
+    input = load_scenario_or_default(options.scenario_path);
+    for (const std::string& bug : options.bugs) {
+      if (std::find(input.bugs.begin(), input.bugs.end(), bug) == input.bugs.end()) input.bugs.push_back(bug);
+    }
+    behaviour = protocols::configure_system(input);
+  } catch (const sim::scenario_error& error) {
+    std::cerr << "syncsim run: " << error.what() << "\n";
+    return exit_usage;
+  }
+  std::uint64_t seed = options.seed;
+  if (!options.seed_given) {
+    // Outside the simulation: choosing a fresh seed is the one place where
+    // true randomness belongs.
+    std::random_device entropy;
+    seed = (static_cast<std::uint64_t>(entropy()) << 32) ^ entropy();
+    if (!options.json) std::cout << "no --seed given; using seed " << seed << "\n";
+  }
+  sim::simulation simulation(sim::resolve_run_config(input, seed), behaviour);
+  std::unique_ptr<traces::trace_writer> writer;
+  if (!options.trace_path.empty()) {
+    try {
+      writer = std::make_unique<traces::trace_writer>(options.trace_path, input, seed);
+    } catch (const std::runtime_error& error) {
+      std::cerr << "syncsim run: " << error.what() << "\n";
+      return exit_usage;
+    }
+    simulation.set_observer(writer.get());
+  }
+  const sim::run_result result = simulation.run();
+  if (writer) writer->finish(result);
+  const std::string replay = replay_command(input, seed, options.bugs);
+  if (options.json) {
+    std::cout << summary_json(input, seed, result, replay).dump(2) << "\n";
+  } else {
+    print_summary(input, seed, result, replay);
+  }
+  return result.passed() ? exit_pass : exit_violation;
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app, int& exit_code) {
+  auto options = std::make_shared<run_options>();
+  CLI::App* command = app.add_subcommand("run", "Run one scenario with one seed and print a summary");
+  command->add_option("scenario", options->scenario_path, "Scenario file (default: the built-in scenario)");
+  command->add_option("--seed", options->seed, "The seed (default: a fresh one, printed)")
+      ->each([options](const std::string&) { options->seed_given = true; });
+  command->add_option("--trace", options->trace_path, "Write the trace (JSON Lines) to this file");
+  command->add_flag("--json", options->json, "Print the summary as one JSON object");
+  command->add_flag("--print-default", options->print_default, "Print the built-in scenario and exit");
+  command->add_option("--bug", options->bugs, "Turn on a bug switch (repeatable; see `syncsim list bugs`)");
+  command->footer(exit_codes_help);
+  command->callback([options, &exit_code] { exit_code = run(*options); });
+}
+
+}  // namespace tools

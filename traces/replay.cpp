@@ -1,0 +1,125 @@
+#include "traces/replay.hpp"
+
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+#include "protocols/registry.hpp"
+#include "syncsim_version.hpp"
+#include "traces/trace_format.hpp"
+
+namespace traces {
+namespace {
+
+nlohmann::json parse_line(const std::string& path, std::uint64_t number, const std::string& text) {
+  try {
+    nlohmann::json value = nlohmann::json::parse(text);
+    if (!value.is_object() || !value.contains("type") || !value["type"].is_string()) {
+      throw trace_error(path + ":" + std::to_string(number) + ": not a trace line (an object with a \"type\")");
+    }
+    return value;
+  } catch (const nlohmann::json::exception& error) {
+    throw trace_error(path + ":" + std::to_string(number) + ": malformed JSON: " + error.what());
+  }
+}
+
+// Compares each record the run produces with the trace's next line.
+class comparing_observer final : public sim::trace_observer {
+ public:
+  comparing_observer(const std::string& path, std::ifstream& input, replay_outcome& outcome)
+      : path_(path), input_(input), outcome_(outcome) {}
+
+  void on_record(const sim::world& state, const sim::trace_record& record) override {
+    if (!outcome_.identical) return;
+    const std::string actual = format_record(state, record);
+    std::string expected;
+    line_++;
+    if (!std::getline(input_, expected)) {
+      throw trace_error(path_ + ":" + std::to_string(line_) + ": the trace is truncated (no footer)");
+    }
+    if (expected != actual) diverge(expected, actual);
+  }
+  void diverge(const std::string& expected, const std::string& actual) {
+    outcome_.identical = false;
+    outcome_.line = line_;
+    outcome_.expected = expected;
+    outcome_.actual = actual;
+  }
+  std::uint64_t line() const { return line_; }
+  std::uint64_t next_line() { return ++line_; }
+
+ private:
+  const std::string& path_;
+  std::ifstream& input_;
+  replay_outcome& outcome_;
+  std::uint64_t line_ = 1;
+};
+
+void compare_footer(const std::string& path, std::ifstream& input, comparing_observer& observer,
+                    replay_outcome& outcome) {
+  const std::string actual = format_footer(outcome.result);
+  std::string expected;
+  const std::uint64_t number = observer.next_line();
+  if (!std::getline(input, expected)) {
+    throw trace_error(path + ":" + std::to_string(number) + ": the trace is truncated (no footer)");
+  }
+  if (expected != actual) {
+    parse_line(path, number, expected);
+    observer.diverge(expected, actual);
+  }
+}
+
+}  // namespace
+
+trace_header read_trace_header(const std::string& path) {
+  std::ifstream input(path, std::ios::binary);
+  if (!input) throw trace_error(path + ":0: cannot open the trace");
+  std::string text;
+  if (!std::getline(input, text)) throw trace_error(path + ":1: empty trace");
+  const nlohmann::json header = parse_line(path, 1, text);
+  if (header["type"] != "header") throw trace_error(path + ":1: the first line is not a trace header");
+  if (!header.contains("format") || header["format"] != trace_format_version) {
+    throw trace_error(path + ":1: unsupported trace format (this syncsim reads format " +
+                      std::to_string(trace_format_version) + ")");
+  }
+  if (!header.contains("seed") || !header["seed"].is_number_unsigned() || !header.contains("scenario")) {
+    throw trace_error(path + ":1: the header lacks a seed or a scenario");
+  }
+  trace_header result;
+  result.seed = header["seed"].get<std::uint64_t>();
+  result.revision = header.value("revision", "unknown");
+  try {
+    result.scenario = sim::parse_scenario(header["scenario"].dump(), path + ":1 (header scenario)");
+  } catch (const sim::scenario_error& error) {
+    throw trace_error(error.what());
+  }
+  result.scenario.source_file = header.value("scenario_file", path);
+  return result;
+}
+
+replay_outcome replay_trace(const std::string& path) {
+  const trace_header header = read_trace_header(path);
+  replay_outcome outcome;
+  if (header.revision != SYNCSIM_GIT_REVISION) {
+    outcome.revision_warning = "the trace was recorded by revision " + header.revision + ", this is " +
+                               SYNCSIM_GIT_REVISION + ": differences may come from the build";
+  }
+  std::shared_ptr<const sim::system> behaviour;
+  try {
+    behaviour = protocols::configure_system(header.scenario);
+  } catch (const sim::scenario_error& error) {
+    throw trace_error(path + ":1: " + error.what());
+  }
+  std::ifstream input(path, std::ios::binary);
+  std::string skipped;
+  std::getline(input, skipped);
+  comparing_observer observer(path, input, outcome);
+  sim::simulation run(sim::resolve_run_config(header.scenario, header.seed), behaviour);
+  run.set_observer(&observer);
+  while (outcome.identical && run.step()) {
+  }
+  outcome.result = run.result();
+  if (outcome.identical) compare_footer(path, input, observer, outcome);
+  return outcome;
+}
+
+}  // namespace traces

@@ -1,0 +1,26 @@
+#pragma once
+// Writes a run's trace as JSON Lines while it runs.
+
+#include <cstdint>
+#include <fstream>
+#include <string>
+
+#include "sim/simulation.hpp"
+
+namespace traces {
+
+class trace_writer final : public sim::trace_observer {
+ public:
+  // Opens `path` and writes the header; throws std::runtime_error naming the
+  // file if it cannot be written.
+  trace_writer(const std::string& path, const sim::scenario& input, std::uint64_t seed);
+  void on_record(const sim::world& state, const sim::trace_record& record) override;
+  // Writes the footer and closes the file.
+  void finish(const sim::run_result& result);
+
+ private:
+  std::string path_;
+  std::ofstream output_;
+};
+
+}  // namespace traces
