@@ -3,17 +3,132 @@
 // and checksummable, so the world can be snapshotted and a corrupted bit is
 // caught exactly as a real receiver would catch it.
 
+#include <algorithm>
+#include <compare>
 #include <cstdint>
+#include <cstring>
+#include <initializer_list>
+#include <iterator>
+#include <span>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "sim/assert.hpp"
 
 namespace sim {
 
-using bytes = std::vector<std::uint8_t>;
+// A byte string that keeps up to 40 bytes inline: most messages and records
+// are that small, so sending one allocates nothing and delivering one
+// touches one cache line fewer.
+class bytes {
+ public:
+  static constexpr std::uint32_t inline_capacity = 40;
+  using value_type = std::uint8_t;
+  using iterator = std::uint8_t*;
+  using const_iterator = const std::uint8_t*;
 
+  bytes() = default;
+  bytes(std::initializer_list<std::uint8_t> values) { assign(values.begin(), values.size()); }
+  bytes(const std::uint8_t* first, const std::uint8_t* last) { assign(first, static_cast<std::size_t>(last - first)); }
+  bytes(const bytes& other) { assign(other.data(), other.size()); }
+  bytes(bytes&& other) noexcept { take(other); }
+  bytes& operator=(const bytes& other) {
+    if (this != &other) {
+      size_ = 0;
+      assign(other.data(), other.size());
+    }
+    return *this;
+  }
+  bytes& operator=(bytes&& other) noexcept {
+    if (this != &other) {
+      release();
+      take(other);
+    }
+    return *this;
+  }
+  ~bytes() { release(); }
+
+  std::uint8_t* data() { return on_heap() ? heap_ : inline_; }
+  const std::uint8_t* data() const { return on_heap() ? heap_ : inline_; }
+  std::size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  iterator begin() { return data(); }
+  iterator end() { return data() + size_; }
+  const_iterator begin() const { return data(); }
+  const_iterator end() const { return data() + size_; }
+  std::uint8_t& operator[](std::size_t index) { return data()[index]; }
+  std::uint8_t operator[](std::size_t index) const { return data()[index]; }
+  operator std::span<const std::uint8_t>() const { return {data(), size_}; }
+
+  void clear() { size_ = 0; }
+  void push_back(std::uint8_t value) {
+    reserve(size_ + 1);
+    data()[size_++] = value;
+  }
+  template <class Iterator>
+  void insert(iterator position, Iterator first, Iterator last) {
+    SYNCSIM_ASSERT(position == end());  // appending is all the writers need
+    const auto count = static_cast<std::size_t>(std::distance(first, last));
+    reserve(size_ + count);
+    std::uint8_t* target = data() + size_;
+    for (; first != last; ++first) *target++ = static_cast<std::uint8_t>(*first);
+    size_ += static_cast<std::uint32_t>(count);
+  }
+  void resize(std::size_t count) {
+    reserve(count);
+    if (count > size_) std::memset(data() + size_, 0, count - size_);
+    size_ = static_cast<std::uint32_t>(count);
+  }
+  void reserve(std::size_t count);
+
+  friend bool operator==(const bytes& left, const bytes& right) {
+    return left.size_ == right.size_ && std::memcmp(left.data(), right.data(), left.size_) == 0;
+  }
+  friend auto operator<=>(const bytes& left, const bytes& right) {
+    return std::lexicographical_compare_three_way(left.begin(), left.end(), right.begin(), right.end());
+  }
+
+ private:
+  bool on_heap() const { return capacity_ > inline_capacity; }
+  void assign(const std::uint8_t* source, std::size_t count) {
+    reserve(count);
+    if (count > 0) std::memcpy(data(), source, count);
+    size_ = static_cast<std::uint32_t>(count);
+  }
+  void take(bytes& other) {
+    size_ = other.size_;
+    capacity_ = other.capacity_;
+    if (other.on_heap()) {
+      heap_ = other.heap_;
+    } else {
+      std::memcpy(inline_, other.inline_, other.size_);
+    }
+    other.size_ = 0;
+    other.capacity_ = inline_capacity;
+  }
+  void release() {
+    if (on_heap()) delete[] heap_;
+    capacity_ = inline_capacity;
+  }
+
+  std::uint32_t size_ = 0;
+  std::uint32_t capacity_ = inline_capacity;
+  union {
+    std::uint8_t inline_[inline_capacity];
+    std::uint8_t* heap_;
+  };
+};
+
+inline void bytes::reserve(std::size_t count) {
+  if (count <= capacity_) return;
+  SYNCSIM_ASSERT(count < UINT32_MAX / 2);
+  const std::size_t grown = std::max<std::size_t>(count, std::size_t{capacity_} * 2);
+  auto* larger = new std::uint8_t[grown];
+  if (size_ > 0) std::memcpy(larger, data(), size_);
+  release();
+  heap_ = larger;
+  capacity_ = static_cast<std::uint32_t>(grown);
+}
 // Appends fixed-width little-endian integers and length-prefixed strings.
 class byte_writer {
  public:

@@ -31,6 +31,7 @@ class drifting_clock {
 
   // The local reading at true time `now`.
   time_ns local_time(time_ns now) const {
+    if (drift_ppm_ == 0) return local_at_anchor_ns_ + (now - anchor_ns_);
     const int128 elapsed = now - anchor_ns_;
     const int128 scaled = elapsed * (parts_per_million + drift_ppm_) / parts_per_million;
     return local_at_anchor_ns_ + static_cast<time_ns>(scaled);
@@ -40,6 +41,7 @@ class drifting_clock {
   // rounded up so that a timer never fires before its local deadline.
   time_ns true_delay(time_ns local_delay) const {
     SYNCSIM_ASSERT(local_delay >= 0);
+    if (drift_ppm_ == 0) return local_delay;
     const int128 rate = parts_per_million + drift_ppm_;
     const int128 numerator = static_cast<int128>(local_delay) * parts_per_million;
     return static_cast<time_ns>((numerator + rate - 1) / rate);

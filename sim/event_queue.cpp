@@ -1,43 +1,118 @@
 #include "sim/event_queue.hpp"
 
+#include <algorithm>
+#include <bit>
+
 namespace sim {
+namespace {
+
+// std::push_heap and friends build a max-heap; "after" makes it a min-heap.
+// A function object, so that sorting inlines the comparison.
+struct event_after_order {
+  bool operator()(const event& left, const event& right) const { return event_before(right, left); }
+};
+constexpr event_after_order event_after;
+
+constexpr std::size_t wheel_mask = event_queue::wheel_buckets - 1;
+static_assert((event_queue::wheel_buckets & wheel_mask) == 0, "the wheel size is a power of two");
+
+}  // namespace
+
+event_queue::event_queue() : wheel_(wheel_buckets), occupied_(wheel_buckets / 64, 0) {}
+
+void event_queue::push_ready(const event& item) {
+  // Usually the newest event is the latest; it then goes to the front.
+  const auto position = std::upper_bound(ready_.begin(), ready_.end(), item, event_after);
+  ready_.insert(position, item);
+}
+
+void event_queue::push_wheel(const event& item, std::int64_t bucket) {
+  const auto slot = static_cast<std::size_t>(bucket) & wheel_mask;
+  wheel_[slot].push_back(item);
+  occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
+}
+
+std::uint64_t event_queue::push(event item) {
+  item.sequence = next_sequence_++;
+  const std::int64_t bucket = bucket_of(item.time);
+  SYNCSIM_ASSERT(bucket >= current_bucket_);
+  size_++;
+  if (bucket == current_bucket_) {
+    push_ready(item);
+  } else if (bucket < current_bucket_ + static_cast<std::int64_t>(wheel_buckets)) {
+    push_wheel(item, bucket);
+  } else {
+    overflow_.push_back(item);
+    std::push_heap(overflow_.begin(), overflow_.end(), event_after);
+  }
+  return item.sequence;
+}
+
+// The nearest non-empty wheel bucket after the current one, or -1. Every
+// wheel event lies within one turn ahead, so a slot maps to one bucket.
+std::int64_t event_queue::next_wheel_bucket() const {
+  const std::size_t start = (static_cast<std::size_t>(current_bucket_) + 1) & wheel_mask;
+  for (std::size_t scanned = 0; scanned < wheel_buckets + 64; scanned += 64) {
+    const std::size_t position = (start + scanned) & wheel_mask;
+    const std::size_t word = position / 64;
+    std::uint64_t bits = occupied_[word] >> (position % 64);
+    if (bits == 0 && position % 64 != 0) {
+      // The rest of this word is empty; continue at the next word boundary.
+      scanned -= position % 64;
+      continue;
+    }
+    if (bits != 0) {
+      const std::size_t slot = position + static_cast<std::size_t>(std::countr_zero(bits));
+      const std::size_t distance = (slot - static_cast<std::size_t>(current_bucket_)) & wheel_mask;
+      return current_bucket_ + static_cast<std::int64_t>(distance == 0 ? wheel_buckets : distance);
+    }
+  }
+  return -1;
+}
+
+// Moves to the next non-empty bucket and sorts it into ready_.
+void event_queue::advance() const {
+  SYNCSIM_ASSERT(ready_.empty());
+  SYNCSIM_ASSERT(size_ > 0);
+  std::int64_t bucket = next_wheel_bucket();
+  if (!overflow_.empty()) {
+    const std::int64_t overflow_bucket = bucket_of(overflow_.front().time);
+    if (bucket < 0 || overflow_bucket < bucket) bucket = overflow_bucket;
+  }
+  SYNCSIM_ASSERT(bucket > current_bucket_);
+  current_bucket_ = bucket;
+  const auto slot = static_cast<std::size_t>(bucket) & wheel_mask;
+  if ((occupied_[slot / 64] >> (slot % 64)) & 1) {
+    ready_.swap(wheel_[slot]);
+    occupied_[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
+  }
+  while (!overflow_.empty() && bucket_of(overflow_.front().time) == bucket) {
+    std::pop_heap(overflow_.begin(), overflow_.end(), event_after);
+    ready_.push_back(overflow_.back());
+    overflow_.pop_back();
+  }
+  std::sort(ready_.begin(), ready_.end(), event_after);
+}
+
+const event& event_queue::top() const {
+  SYNCSIM_ASSERT(size_ > 0);
+  if (ready_.empty()) advance();
+  return ready_.back();
+}
 
 event event_queue::pop() {
-  SYNCSIM_ASSERT(!heap_.empty());
-  event result = heap_.front();
-  heap_.front() = heap_.back();
-  heap_.pop_back();
-  if (!heap_.empty()) sift_down(0);
+  const event result = top();
+  ready_.pop_back();
+  size_--;
   return result;
 }
 
-void event_queue::sift_up(std::size_t index) {
-  const event item = heap_[index];
-  while (index > 0) {
-    const std::size_t parent = (index - 1) / arity;
-    if (!event_before(item, heap_[parent])) break;
-    heap_[index] = heap_[parent];
-    index = parent;
-  }
-  heap_[index] = item;
-}
-
-void event_queue::sift_down(std::size_t index) {
-  const event item = heap_[index];
-  const std::size_t count = heap_.size();
-  while (true) {
-    const std::size_t first_child = index * arity + 1;
-    if (first_child >= count) break;
-    std::size_t best = first_child;
-    const std::size_t last_child = first_child + arity < count ? first_child + arity : count;
-    for (std::size_t child = first_child + 1; child < last_child; ++child) {
-      if (event_before(heap_[child], heap_[best])) best = child;
-    }
-    if (!event_before(heap_[best], item)) break;
-    heap_[index] = heap_[best];
-    index = best;
-  }
-  heap_[index] = item;
+std::vector<event> event_queue::items() const {
+  std::vector<event> result(ready_.begin(), ready_.end());
+  for (const auto& bucket : wheel_) result.insert(result.end(), bucket.begin(), bucket.end());
+  result.insert(result.end(), overflow_.begin(), overflow_.end());
+  std::sort(result.begin(), result.end(), event_before);
+  return result;
 }
 
 }  // namespace sim

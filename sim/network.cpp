@@ -9,14 +9,14 @@ namespace sim {
 
 network::network(std::uint32_t process_count, std::uint64_t seed,
                  const std::vector<link_options>& links)
-    : process_count_(process_count),
-      links_(links),
-      cuts_(static_cast<std::size_t>(process_count) * process_count, 0),
-      last_arrival_(static_cast<std::size_t>(process_count) * process_count, 0) {
+    : process_count_(process_count) {
   SYNCSIM_ASSERT(links.size() == static_cast<std::size_t>(process_count) * process_count);
-  link_random_.reserve(links.size());
+  links_.reserve(links.size());
   for (std::size_t link = 0; link < links.size(); ++link) {
-    link_random_.push_back(prng::stream(seed, stream_purpose::network, link));
+    const auto known = std::find(distinct_options_.begin(), distinct_options_.end(), links[link]);
+    const auto options_index = static_cast<std::uint32_t>(known - distinct_options_.begin());
+    if (known == distinct_options_.end()) distinct_options_.push_back(links[link]);
+    links_.push_back({prng::stream(seed, stream_purpose::network, link), 0, 0, options_index});
   }
 }
 
@@ -32,9 +32,9 @@ delivery_plan network::plan(std::uint32_t from, std::uint32_t to, time_ns depart
                             std::size_t payload_size) {
   SYNCSIM_ASSERT(from < process_count_);
   SYNCSIM_ASSERT(to < process_count_);
-  const std::size_t link = index(from, to);
-  const link_options& options = links_[link];
-  prng& random = link_random_[link];
+  link_state& link = links_[index(from, to)];
+  const link_options& options = distinct_options_[link.options_index];
+  prng& random = link.random;
   statistics_.sent++;
 
   delivery_plan result;
@@ -50,8 +50,8 @@ delivery_plan network::plan(std::uint32_t from, std::uint32_t to, time_ns depart
   if (reordered) {
     statistics_.reordered++;
   } else {
-    result.arrival = std::max(result.arrival, last_arrival_[link]);
-    last_arrival_[link] = result.arrival;
+    result.arrival = std::max(result.arrival, link.last_arrival);
+    link.last_arrival = result.arrival;
   }
   if (result.dropped) statistics_.dropped++;
   if (result.duplicated && !result.dropped) statistics_.duplicated++;
@@ -60,35 +60,36 @@ delivery_plan network::plan(std::uint32_t from, std::uint32_t to, time_ns depart
 
 void network::cut(std::uint32_t from, std::uint32_t to) {
   if (from == to) return;
-  cuts_[index(from, to)]++;
+  links_[index(from, to)].cuts++;
 }
 
 void network::uncut(std::uint32_t from, std::uint32_t to) {
   if (from == to) return;
-  std::uint32_t& cuts = cuts_[index(from, to)];
+  std::uint32_t& cuts = links_[index(from, to)].cuts;
   if (cuts > 0) cuts--;
 }
 
-void network::heal() { std::fill(cuts_.begin(), cuts_.end(), 0); }
+void network::heal() {
+  for (link_state& link : links_) link.cuts = 0;
+}
 
 void network::stop_losing_messages() {
-  for (link_options& options : links_) {
+  for (link_options& options : distinct_options_) {
     options.drop = ratio::never();
     options.corrupt = ratio::never();
   }
 }
 
 bool network::any_partition() const {
-  return std::any_of(cuts_.begin(), cuts_.end(), [](std::uint32_t cuts) { return cuts > 0; });
+  return std::any_of(links_.begin(), links_.end(), [](const link_state& link) { return link.cuts > 0; });
 }
 
 std::uint64_t network::fingerprint() const {
   hasher result;
-  for (const prng& random : link_random_) {
-    for (std::uint64_t word : random.state()) result.add(word);
+  for (const link_state& link : links_) {
+    for (std::uint64_t word : link.random.state()) result.add(word);
+    result.add(link.cuts).add(static_cast<std::uint64_t>(link.last_arrival)).add(link.options_index);
   }
-  for (std::uint32_t cuts : cuts_) result.add(cuts);
-  for (time_ns arrival : last_arrival_) result.add(static_cast<std::uint64_t>(arrival));
   return result.value();
 }
 

@@ -60,7 +60,9 @@ class network {
   network(std::uint32_t process_count, std::uint64_t seed, const std::vector<link_options>& links);
 
   std::uint32_t process_count() const { return process_count_; }
-  const link_options& options(std::uint32_t from, std::uint32_t to) const { return links_[index(from, to)]; }
+  const link_options& options(std::uint32_t from, std::uint32_t to) const {
+    return distinct_options_[links_[index(from, to)].options_index];
+  }
 
   // Decides the fate of a message leaving `from` for `to` at `depart`.
   delivery_plan plan(std::uint32_t from, std::uint32_t to, time_ns depart, std::size_t payload_size);
@@ -72,7 +74,7 @@ class network {
   void heal();
   // After the safety phase: links stop dropping and corrupting messages.
   void stop_losing_messages();
-  bool connected(std::uint32_t from, std::uint32_t to) const { return cuts_[index(from, to)] == 0; }
+  bool connected(std::uint32_t from, std::uint32_t to) const { return links_[index(from, to)].cuts == 0; }
   bool any_partition() const;
 
   network_statistics& statistics() { return statistics_; }
@@ -85,11 +87,19 @@ class network {
     return static_cast<std::size_t>(from) * process_count_ + to;
   }
 
+  // Everything a send touches on its link, in one cache line; the options
+  // are shared, since most links of a run have the same ones.
+  struct link_state {
+    prng random;
+    time_ns last_arrival = 0;  // keeps the link FIFO
+    std::uint32_t cuts = 0;
+    std::uint32_t options_index = 0;
+    friend bool operator==(const link_state&, const link_state&) = default;
+  };
+
   std::uint32_t process_count_ = 0;
-  std::vector<link_options> links_;
-  std::vector<prng> link_random_;
-  std::vector<std::uint32_t> cuts_;
-  std::vector<time_ns> last_arrival_;  // keeps each link FIFO
+  std::vector<link_options> distinct_options_;
+  std::vector<link_state> links_;
   network_statistics statistics_;
 };
 

@@ -5,9 +5,12 @@
 // compiler and standard library.
 
 #include <array>
+#include <bit>
 #include <cstdint>
 
+#include "sim/assert.hpp"
 #include "sim/ratio.hpp"
+#include "sim/wide_integer.hpp"
 
 namespace sim {
 
@@ -50,16 +53,48 @@ class prng {
   // An independent stream for one purpose and index (a link, a node).
   static prng stream(std::uint64_t seed, stream_purpose purpose, std::uint64_t index = 0);
 
-  std::uint64_t next();
+  std::uint64_t next() {
+    const std::uint64_t result = std::rotl(state_[1] * 5, 7) * 9;
+    const std::uint64_t shifted = state_[1] << 17;
+    state_[2] ^= state_[0];
+    state_[3] ^= state_[1];
+    state_[1] ^= state_[2];
+    state_[0] ^= state_[3];
+    state_[2] ^= shifted;
+    state_[3] = std::rotl(state_[3], 45);
+    return result;
+  }
   // Uniform in [0, bound), exact (Lemire 2019, with rejection). bound > 0.
-  std::uint64_t below(std::uint64_t bound);
+  std::uint64_t below(std::uint64_t bound) {
+    SYNCSIM_ASSERT(bound > 0);
+    uint128 product = static_cast<uint128>(next()) * bound;
+    auto low = static_cast<std::uint64_t>(product);
+    if (low < bound) [[unlikely]] {
+      const std::uint64_t threshold = (0 - bound) % bound;
+      while (low < threshold) {
+        product = static_cast<uint128>(next()) * bound;
+        low = static_cast<std::uint64_t>(product);
+      }
+    }
+    return static_cast<std::uint64_t>(product >> 64);
+  }
   // Uniform in [minimum, maximum], inclusive.
   std::int64_t between(std::int64_t minimum, std::int64_t maximum);
   // True with probability chance.numerator / chance.denominator, exactly.
-  bool chance(ratio probability);
+  // Always draws, even for 0 and 1, so that a ratio's value never changes
+  // how many numbers a stream consumes.
+  bool chance(ratio probability) {
+    SYNCSIM_ASSERT(probability.denominator > 0);
+    SYNCSIM_ASSERT(probability.numerator <= probability.denominator);
+    return below(probability.denominator) < probability.numerator;
+  }
   // A geometric count of successive fair coin flips that came up heads,
   // capped: P(result >= k) = 2^-k. Integer-only long tails use it.
-  std::uint32_t doublings(std::uint32_t maximum);
+  std::uint32_t doublings(std::uint32_t maximum) {
+    const std::uint64_t draw = next();
+    const auto heads = static_cast<std::uint32_t>(draw == 0 ? 64 : std::countr_zero(draw));
+    return heads < maximum ? heads : maximum;
+  }
 
   const state_type& state() const { return state_; }
   friend bool operator==(const prng&, const prng&) = default;

@@ -48,7 +48,7 @@ simulation& simulation::operator=(const simulation& other) {
 }
 
 void simulation::record(const trace_record& item) {
-  stream_hash_ = hash_combine(stream_hash_, item.hash());
+  stream_hash_ = item.chain_hash(stream_hash_);
   records_++;
   if (observer_ != nullptr) observer_->on_record(world_, item);
   if (failure_) return;
@@ -120,7 +120,9 @@ bool simulation::step() {
 
 void simulation::check_after_event() {
   if (failure_) return;
-  if (world_.statistics().events % world_.config().check_every_events != 0) return;
+  // A countdown instead of a modulo: this runs after every event.
+  if (--events_until_check_ > 0) return;
+  events_until_check_ = world_.config().check_every_events;
   for (auto& item : checkers_) {
     if (item->kind() != checker_kind::invariant) continue;
     checks_++;

@@ -79,6 +79,7 @@ class simulation {
   std::uint64_t stream_hash_ = 0;
   std::uint64_t records_ = 0;
   std::uint64_t checks_ = 0;
+  std::uint64_t events_until_check_ = 1;
   std::vector<bool> liveness_satisfied_;
   std::optional<violation> failure_;
 };

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "sim/actor.hpp"
 #include "sim/hash.hpp"
@@ -36,16 +37,27 @@ struct trace_record {
   channel message_channel = channel::peer;
   std::uint64_t message_id = 0;
   std::uint64_t detail = 0;  // timer id, incarnation, payload checksum
-  std::string text;          // fault, drop reason, history or phase description
+  // Fault, drop reason, history or phase description. A view: records are
+  // observed while they are made, and most have no text.
+  std::string_view text;
   // Valid only while the record is being observed.
   std::span<const std::uint8_t> payload;
 
-  std::uint64_t hash() const {
-    hasher result;
-    result.add(index).add(static_cast<std::uint64_t>(time)).add(static_cast<std::uint64_t>(kind));
-    result.add(from.process).add(from.instance).add(to.process).add(to.instance);
-    result.add(static_cast<std::uint64_t>(message_channel)).add(message_id).add(detail);
-    return result.add_string(text).value();
+  // Folds this record into the running stream hash. Computed for every
+  // record of every run, so it folds cheaply and mixes once at the end; the
+  // record's index is implied by its position in the chain.
+  std::uint64_t chain_hash(std::uint64_t stream) const {
+    const std::uint64_t kinds = static_cast<std::uint64_t>(kind) << 56 |
+                                static_cast<std::uint64_t>(message_channel) << 48 |
+                                std::uint64_t{from.instance} << 40 | std::uint64_t{to.instance} << 32;
+    const std::uint64_t processes = std::uint64_t{from.process} << 32 | to.process;
+    std::uint64_t result = fold_word(stream, static_cast<std::uint64_t>(time));
+    result = fold_word(result, kinds);
+    result = fold_word(result, processes);
+    result = fold_word(result, message_id);
+    result = fold_word(result, detail);
+    if (!text.empty()) result = fold_word(result, hash_string(text));
+    return mix64(result);
   }
 };
 

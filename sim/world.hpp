@@ -47,15 +47,14 @@ class actor_box {
   std::unique_ptr<actor> value_;
 };
 
-struct timer_slot {
-  std::uint64_t timer_id = 0;
-  std::uint64_t generation = 0;
-  friend bool operator==(const timer_slot&, const timer_slot&) = default;
-};
+// Timer ids are small integers an actor chooses (an election timer, a
+// heartbeat timer), so the armed timers are a vector indexed by id.
+inline constexpr std::uint64_t max_timer_id = 4096;
 
 struct instance_state {
   actor_box value;
-  std::vector<timer_slot> timers;  // the armed timers; few per actor
+  // generation of the armed timer per id; 0 when not armed
+  std::vector<std::uint64_t> timer_generation;
   friend bool operator==(const instance_state&, const instance_state&) = default;
 };
 
@@ -155,7 +154,7 @@ class world {
     friend bool operator==(const fired_fault&, const fired_fault&) = default;
   };
 
-  void emit(record_sink& sink, trace_record record);
+  void emit(record_sink& sink, trace_record& record);
   step_context context_for(process_id id, std::uint16_t instance);
   void start_process(process_id id, record_sink& sink);
   void crash_process(process_id id);
@@ -169,6 +168,7 @@ class world {
   void handle_timer(const event& item, record_sink& sink);
   void handle_fault(const event& item, record_sink& sink);
   bool defer_if_paused(const event& item);
+  void prefetch_next_message() const;
   void release_message(std::uint64_t slot);
   void drop_record(const message& item, const char* reason, record_sink& sink);
 

@@ -197,8 +197,9 @@ void world::handle_fault(const event& item, record_sink& sink) {
   trace_record record;
   record.kind = record_kind::fault;
   record.detail = index;
-  record.text = describe_fault(fault, revert, names);
-  emit(sink, std::move(record));
+  const std::string text = describe_fault(fault, revert, names);
+  record.text = text;
+  emit(sink, record);
   if (revert) {
     applier.revert(fault, fired);
     return;
@@ -216,7 +217,7 @@ void world::heal_all(record_sink& sink, time_ns at) {
   record.kind = record_kind::phase;
   record.text = "heal: partitions removed, crashed servers restarted, paused resumed, "
                 "drop and corrupt off";
-  emit(sink, std::move(record));
+  emit(sink, record);
   network_.heal();
   heal_epoch_++;
   healed_at_ = now_;

@@ -16,8 +16,8 @@ void world::apply_effects(address self, record_sink& sink) {
     } else if (auto* timer = std::get_if<set_timer_effect>(&item)) {
       set_timer(self, timer->timer_id, timer->delay_ns);
     } else if (auto* cancel = std::get_if<cancel_timer_effect>(&item)) {
-      auto& timers = process.instances[self.instance].timers;
-      std::erase_if(timers, [cancel](const timer_slot& armed) { return armed.timer_id == cancel->timer_id; });
+      auto& generations = process.instances[self.instance].timer_generation;
+      if (cancel->timer_id < generations.size()) generations[cancel->timer_id] = 0;
     } else if (auto* write = std::get_if<disk_write_effect>(&item)) {
       process.storage.write(write->write, write->synchronous, now_, process.random);
     } else if (std::holds_alternative<disk_sync_effect>(item)) {
@@ -28,8 +28,9 @@ void world::apply_effects(address self, record_sink& sink) {
       record.kind = record_kind::history;
       record.from = self;
       record.detail = static_cast<std::uint64_t>(recorded->record.type);
-      record.text = recorded->record.operation + " " + recorded->record.key + " " + recorded->record.value;
-      emit(sink, std::move(record));
+      const std::string text = recorded->record.operation + " " + recorded->record.key + " " + recorded->record.value;
+      record.text = text;
+      emit(sink, record);
     }
   }
   scratch_.clear();
@@ -106,7 +107,7 @@ void world::drop_record(const message& item, const char* reason, record_sink& si
   record.detail = item.checksum;
   record.text = reason;
   record.payload = item.payload;
-  emit(sink, std::move(record));
+  emit(sink, record);
 }
 
 void world::handle_delivery(const event& item, record_sink& sink) {
@@ -141,7 +142,7 @@ void world::handle_delivery(const event& item, record_sink& sink) {
     record.to = delivered.to;
     record.message_id = delivered.id;
     record.detail = delivered.checksum;
-    emit(sink, std::move(record));
+    emit(sink, record);
     release_message(item.first);
     return;
   }
@@ -154,7 +155,7 @@ void world::handle_delivery(const event& item, record_sink& sink) {
   record.message_id = delivered.id;
   record.detail = delivered.checksum;
   record.payload = delivered.payload;
-  emit(sink, std::move(record));
+  emit(sink, record);
   scratch_.clear();
   const envelope view{delivered.from, delivered.kind, delivered.id, delivered.payload};
   processes_[item.process].instances[item.instance].value.get()->on_message(

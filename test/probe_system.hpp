@@ -96,7 +96,7 @@ struct recorded {
 class recording_observer final : public sim::trace_observer {
  public:
   void on_record(const sim::world&, const sim::trace_record& record) override {
-    records.push_back({record.time, record.kind, record.from, record.to, record.text});
+    records.push_back({record.time, record.kind, record.from, record.to, std::string(record.text)});
   }
   std::size_t deliveries(std::uint32_t from, std::uint32_t to, sim::time_ns begin, sim::time_ns end) const {
     std::size_t count = 0;

@@ -10,8 +10,8 @@
 namespace protocols::bench {
 
 struct bench_options {
-  std::uint32_t messages_per_server = 25;
-  std::uint32_t timers_per_server = 25;
+  std::uint32_t messages_per_server = 100;
+  std::uint32_t timers_per_server = 100;
   sim::time_ns timer_period_ns = 10 * sim::millisecond;
   friend bool operator==(const bench_options&, const bench_options&) = default;
 };
