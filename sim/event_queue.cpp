@@ -33,11 +33,13 @@ void event_queue::push_wheel(const event& item, std::int64_t bucket) {
 }
 
 std::uint64_t event_queue::push(event item) {
+  SYNCSIM_ASSERT(item.time >= last_popped_time_);
   item.sequence = next_sequence_++;
   const std::int64_t bucket = bucket_of(item.time);
-  SYNCSIM_ASSERT(bucket >= current_bucket_);
   size_++;
-  if (bucket == current_bucket_) {
+  if (bucket <= current_bucket_) {
+    // A peek may have moved the calendar past this time already; the ready
+    // list is sorted and precedes everything else, so the event goes there.
     push_ready(item);
   } else if (bucket < current_bucket_ + static_cast<std::int64_t>(wheel_buckets)) {
     push_wheel(item, bucket);
@@ -104,6 +106,7 @@ event event_queue::pop() {
   const event result = top();
   ready_.pop_back();
   size_--;
+  last_popped_time_ = result.time;
   return result;
 }
 

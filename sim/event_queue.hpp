@@ -51,7 +51,7 @@ class event_queue {
   // The next event; the queue must not be empty.
   const event& top() const;
   // Assigns the next sequence number and returns it. An event may not be
-  // scheduled before the last one handed out.
+  // scheduled before the last one handed out (peeking with top() is free).
   std::uint64_t push(event item);
   event pop();
   std::uint64_t next_sequence() const { return next_sequence_; }
@@ -73,6 +73,7 @@ class event_queue {
   mutable std::vector<event> overflow_;          // a min-heap by (time, sequence)
   std::size_t size_ = 0;
   std::uint64_t next_sequence_ = 0;
+  time_ns last_popped_time_ = 0;
 };
 
 }  // namespace sim

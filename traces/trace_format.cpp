@@ -102,7 +102,7 @@ std::string format_record(const sim::world& state, const sim::trace_record& reco
       line += message_fields(state, record) + ",\"message\":\"" + json_escape(message_text(state, record)) + "\"";
       break;
     case sim::record_kind::drop:
-      line += message_fields(state, record) + ",\"reason\":\"" + json_escape(record.text) +
+      line += message_fields(state, record) + ",\"reason\":\"" + json_escape(std::string(record.text)) +
               "\",\"message\":\"" + json_escape(message_text(state, record)) + "\"";
       break;
     case sim::record_kind::corrupt:
@@ -113,11 +113,11 @@ std::string format_record(const sim::world& state, const sim::trace_record& reco
       break;
     case sim::record_kind::history:
       line += ",\"process\":\"" + format_address(state, record.from) + "\",\"history\":\"" +
-              history_type_name(record.detail) + "\",\"operation\":\"" + json_escape(record.text) + "\"";
+              history_type_name(record.detail) + "\",\"operation\":\"" + json_escape(std::string(record.text)) + "\"";
       break;
     case sim::record_kind::fault:
     case sim::record_kind::phase:
-      line += ",\"what\":\"" + json_escape(record.text) + "\"";
+      line += ",\"what\":\"" + json_escape(std::string(record.text)) + "\"";
       break;
   }
   line += "}";
