@@ -54,6 +54,11 @@ class event_queue {
   // scheduled before the last one handed out (peeking with top() is free).
   std::uint64_t push(event item);
   event pop();
+  // The event `ahead` places after the next one, if it is already sorted
+  // (in the current bucket); for prefetching only.
+  const event* peek_sorted(std::size_t ahead) const {
+    return ahead < ready_.size() ? &ready_[ready_.size() - 1 - ahead] : nullptr;
+  }
   std::uint64_t next_sequence() const { return next_sequence_; }
   // Every pending event in (time, sequence) order, for fingerprints.
   std::vector<event> items() const;

@@ -27,16 +27,20 @@ enum class record_kind : std::uint8_t {
 };
 
 const char* record_kind_name(record_kind kind);
+struct trace_record;
 
+// Fields have no default initializers on purpose: a record is made for
+// every event, and new_record() sets each field with a plain store, where a
+// zero-initialized local becomes a slow block fill on some processors.
 struct trace_record {
-  std::uint64_t index = 0;  // position in the event stream
-  time_ns time = 0;
-  record_kind kind = record_kind::deliver;
+  std::uint64_t index;  // position in the event stream
+  time_ns time;
+  record_kind kind;
   address from;
   address to;
-  channel message_channel = channel::peer;
-  std::uint64_t message_id = 0;
-  std::uint64_t detail = 0;  // timer id, incarnation, payload checksum
+  channel message_channel;
+  std::uint64_t message_id;
+  std::uint64_t detail;  // timer id, incarnation, payload checksum
   // Fault, drop reason, history or phase description. A view: records are
   // observed while they are made, and most have no text.
   std::string_view text;
@@ -60,5 +64,20 @@ struct trace_record {
     return mix64(result);
   }
 };
+
+inline trace_record new_record(record_kind kind) {
+  trace_record record;
+  record.index = 0;
+  record.time = 0;
+  record.kind = kind;
+  record.from = {};
+  record.to = {};
+  record.message_channel = channel::peer;
+  record.message_id = 0;
+  record.detail = 0;
+  record.text = {};
+  record.payload = {};
+  return record;
+}
 
 }  // namespace sim

@@ -76,8 +76,7 @@ void world::start_process(process_id id, record_sink& sink) {
                        : behaviour_->make_client(id - config_.servers, instance, shape));
     SYNCSIM_ASSERT(process.instances[instance].value.get() != nullptr);
   }
-  trace_record record;
-  record.kind = record_kind::start;
+  trace_record record = new_record(record_kind::start);
   record.to = {id, 0};
   record.detail = process.incarnation;
   emit(sink, record);
@@ -145,15 +144,18 @@ void world::step(record_sink& sink) {
   SYNCSIM_ASSERT(false);
 }
 
-// The queue knows which message comes next: fetching its slot into the cache
-// now overlaps that miss with handling this event. No effect on behaviour.
+// The queue knows which messages come next: fetching their slots into the
+// cache now overlaps those misses with handling this event. No effect on
+// behaviour.
 void world::prefetch_next_message() const {
-  if (events_.empty()) return;
-  const event& next = events_.top();
-  if (next.kind != event_kind::deliver) return;
-  const char* slot = reinterpret_cast<const char*>(&messages_[next.first]);
-  __builtin_prefetch(slot);
-  __builtin_prefetch(slot + 64);
+  for (std::size_t ahead = 0; ahead < 3; ++ahead) {
+    const event* next = events_.peek_sorted(ahead);
+    if (next == nullptr) return;
+    if (next->kind != event_kind::deliver) continue;
+    const char* slot = reinterpret_cast<const char*>(&messages_[next->first]);
+    __builtin_prefetch(slot);
+    __builtin_prefetch(slot + 64);
+  }
 }
 
 void world::handle_timer(const event& item, record_sink& sink) {
@@ -167,8 +169,7 @@ void world::handle_timer(const event& item, record_sink& sink) {
   if (instance.timer_generation[timer_id] != item.second) return;
   instance.timer_generation[timer_id] = 0;
   statistics_.timers_fired++;
-  trace_record record;
-  record.kind = record_kind::timer;
+  trace_record record = new_record(record_kind::timer);
   record.to = {item.process, item.instance};
   record.detail = item.first;
   emit(sink, record);

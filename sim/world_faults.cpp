@@ -194,8 +194,7 @@ void world::handle_fault(const event& item, record_sink& sink) {
   }
   std::vector<std::string> names;
   for (process_id id : fired.targets) names.push_back(processes_[id].name);
-  trace_record record;
-  record.kind = record_kind::fault;
+  trace_record record = new_record(record_kind::fault);
   record.detail = index;
   const std::string text = describe_fault(fault, revert, names);
   record.text = text;
@@ -213,8 +212,7 @@ void world::handle_fault(const event& item, record_sink& sink) {
 void world::heal_all(record_sink& sink, time_ns at) {
   SYNCSIM_ASSERT(at >= now_);
   now_ = at;
-  trace_record record;
-  record.kind = record_kind::phase;
+  trace_record record = new_record(record_kind::phase);
   record.text = "heal: partitions removed, crashed servers restarted, paused resumed, "
                 "drop and corrupt off";
   emit(sink, record);

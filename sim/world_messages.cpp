@@ -24,8 +24,7 @@ void world::apply_effects(address self, record_sink& sink) {
       process.storage.sync(now_, process.random);
     } else if (auto* recorded = std::get_if<history_effect>(&item)) {
       history_.push_back({history_.size(), now_, self.process, recorded->record});
-      trace_record record;
-      record.kind = record_kind::history;
+      trace_record record = new_record(record_kind::history);
       record.from = self;
       record.detail = static_cast<std::uint64_t>(recorded->record.type);
       const std::string text = recorded->record.operation + " " + recorded->record.key + " " + recorded->record.value;
@@ -98,8 +97,7 @@ void world::release_message(std::uint64_t slot) {
 }
 
 void world::drop_record(const message& item, const char* reason, record_sink& sink) {
-  trace_record record;
-  record.kind = record_kind::drop;
+  trace_record record = new_record(record_kind::drop);
   record.from = item.from;
   record.to = item.to;
   record.message_channel = item.kind;
@@ -136,8 +134,7 @@ void world::handle_delivery(const event& item, record_sink& sink) {
   }
   if (hash_bytes(delivered.payload) != delivered.checksum) {
     network_.statistics().corrupted++;
-    trace_record record;
-    record.kind = record_kind::corrupt;
+    trace_record record = new_record(record_kind::corrupt);
     record.from = delivered.from;
     record.to = delivered.to;
     record.message_id = delivered.id;
@@ -147,8 +144,7 @@ void world::handle_delivery(const event& item, record_sink& sink) {
     return;
   }
   network_.statistics().delivered++;
-  trace_record record;
-  record.kind = record_kind::deliver;
+  trace_record record = new_record(record_kind::deliver);
   record.from = delivered.from;
   record.to = delivered.to;
   record.message_channel = delivered.kind;
