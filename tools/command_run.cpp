@@ -60,14 +60,21 @@ nlohmann::ordered_json summary_json(const sim::scenario& input, std::uint64_t se
   return summary;
 }
 
+// "20.104s": simulated time to the millisecond.
+std::string seconds_text(sim::time_ns duration) {
+  const sim::time_ns milliseconds = duration / sim::millisecond;
+  std::string fraction = std::to_string(milliseconds % 1000);
+  fraction.insert(0, 3 - fraction.size(), '0');
+  return std::to_string(milliseconds / 1000) + "." + fraction + "s";
+}
+
 void print_summary(const sim::scenario& input, std::uint64_t seed, const sim::run_result& result,
                    const std::string& replay) {
   const sim::network_statistics& network = result.network;
   std::cout << "scenario         " << (input.name.empty() ? input.source_file : input.name) << " ("
             << input.protocol << ")\n"
             << "seed             " << seed << "\n"
-            << "simulated time   " << sim::format_duration(result.simulated_ns / sim::millisecond * sim::millisecond)
-            << "\n"
+            << "simulated time   " << seconds_text(result.simulated_ns) << "\n"
             << "events           " << result.events << "\n"
             << "messages         sent " << network.sent << ", delivered " << network.delivered << ", dropped "
             << network.dropped << " (+" << network.dropped_partition << " by partitions, " << network.dropped_crash
@@ -82,7 +89,7 @@ void print_summary(const sim::scenario& input, std::uint64_t seed, const sim::ru
   std::cout << " (" << result.checks << " checks)\n";
   if (result.failure) {
     std::cout << "result           VIOLATION of " << result.failure->checker << " at event "
-              << result.failure->event_index << " (t=" << result.failure->time << "ns)\n"
+              << result.failure->event_index << " (t=" << seconds_text(result.failure->time) << ")\n"
               << "                 " << result.failure->message << "\n"
               << "replay with      " << replay << "\n";
   } else {

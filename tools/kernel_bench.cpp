@@ -12,8 +12,8 @@ kernel_bench_result run_kernel_bench(std::uint64_t events) {
   input.name = "kernel-bench";
   input.source_file = "<bench>";
   input.protocol = "bench";
-  input.protocol_options_json = R"({"messages_per_server":25,"timers_per_server":25,"timer_period":"10ms"})";
-  input.cluster.servers = sim::range<std::uint32_t>::exactly(200);
+  input.protocol_options_json = R"({"messages_per_server":100,"timers_per_server":100,"timer_period":"10ms"})";
+  input.cluster.servers = sim::range<std::uint32_t>::exactly(50);
   input.cluster.clients = sim::range<std::uint32_t>::exactly(0);
   input.duration_ns = 3600 * sim::second;
   input.checkers.only = std::vector<std::string>{};

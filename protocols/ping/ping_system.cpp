@@ -1,0 +1,65 @@
+#include "protocols/ping/ping_system.hpp"
+
+#include "protocols/ping/ping.hpp"
+#include "protocols/ping/ping_checkers.hpp"
+#include "sim/json_walker.hpp"
+
+namespace protocols::ping {
+namespace {
+
+class ping_system final : public sim::system {
+ public:
+  explicit ping_system(const ping_options& options) : options_(options) {}
+  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return std::make_unique<ping_server>(options_);
+  }
+  std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return std::make_unique<ping_client>(options_);
+  }
+  std::string describe(sim::address, const sim::envelope& message) const override { return describe_message(message); }
+  std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
+    return make_ping_checkers(shape);
+  }
+
+ private:
+  ping_options options_;
+};
+
+class ping_family final : public sim::system_definition {
+ public:
+  std::string name() const override { return "ping"; }
+  std::string summary() const override {
+    return "the example protocol: servers ping each other, clients send echo requests";
+  }
+  std::vector<sim::checker_description> checkers() const override { return ping_checker_descriptions(); }
+  std::vector<sim::bug_description> bugs() const override {
+    return {{"ping.unsynced_boot_count", "ping.boot_count_increases",
+             "the boot count is written without fsync, so a crash soon after a restart forgets a boot"}};
+  }
+  std::shared_ptr<const sim::system> configure(const sim::scenario& input,
+                                               const std::set<std::string>& bugs) const override {
+    ping_options options;
+    const nlohmann::json protocol_options = nlohmann::json::parse(input.protocol_options_json);
+    sim::json_object protocol(protocol_options, input.source_file, "/protocol/options");
+    options.period_ns = protocol.duration("period", options.period_ns, sim::millisecond, 60 * sim::second);
+    protocol.finish();
+    const nlohmann::json workload_options = nlohmann::json::parse(input.workload_json);
+    sim::json_object workload(workload_options, input.source_file, "/workload");
+    options.request_interval_ns =
+        workload.duration("request_interval", options.request_interval_ns, sim::millisecond, 60 * sim::second);
+    options.request_timeout_ns =
+        workload.duration("request_timeout", options.request_timeout_ns, sim::millisecond, 60 * sim::second);
+    workload.finish();
+    options.unsynced_boot_count = bugs.count("ping.unsynced_boot_count") != 0;
+    return std::make_shared<ping_system>(options);
+  }
+};
+
+}  // namespace
+
+const sim::system_definition& ping_definition() {
+  static const ping_family definition;
+  return definition;
+}
+
+}  // namespace protocols::ping
