@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# The command line's contract: exit codes, messages naming the file and the
+# JSON pointer or line, replay of traces. Usage: cli_test.sh SYNCSIM SOURCE_DIR
+set -u
+syncsim=$1
+source_dir=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+passed=0
+failed=0
+
+# expect CODE PATTERN -- COMMAND...: the command exits with CODE and its
+# output (stdout and stderr) contains PATTERN (a fixed string).
+expect() {
+  local code=$1 pattern=$2
+  shift 3
+  local output actual
+  output=$("$@" 2>&1)
+  actual=$?
+  if [ "$actual" -eq "$code" ] && grep -qF -- "$pattern" <<<"$output"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf 'FAIL: %s\n  expected exit %s and output containing: %s\n  got exit %s:\n%s\n' \
+      "$*" "$code" "$pattern" "$actual" "$(head -c 2000 <<<"$output")"
+  fi
+}
+
+# Running the default scenario, with and without a seed.
+expect 0 "result           pass" -- "$syncsim" run --seed 1
+expect 0 "no --seed given; using seed" -- "$syncsim" run
+expect 0 '"result": "pass"' -- "$syncsim" run --seed 2 --json
+expect 0 '"partition_one_way"' -- "$syncsim" run --print-default
+
+# Same seed, byte-identical traces; replay says identical.
+"$syncsim" run --seed 77 --trace "$work/a.jsonl" >/dev/null
+"$syncsim" run --seed 77 --trace "$work/b.jsonl" >/dev/null
+if cmp -s "$work/a.jsonl" "$work/b.jsonl"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: traces of one seed differ"; fi
+"$syncsim" run --seed 78 --trace "$work/c.jsonl" >/dev/null
+if ! cmp -s "$work/a.jsonl" "$work/c.jsonl"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: traces of two seeds are equal"; fi
+expect 0 "identical" -- "$syncsim" replay "$work/a.jsonl"
+
+# A hand-edited event: replay exits 3 and names the line.
+sed '100s/"t":/"t":1/' "$work/a.jsonl" >"$work/edited.jsonl"
+expect 3 "diverged at $work/edited.jsonl:100" -- "$syncsim" replay "$work/edited.jsonl"
+# A truncated trace is bad input: exit 2 with the line.
+head -n 50 "$work/a.jsonl" >"$work/truncated.jsonl"
+expect 2 "$work/truncated.jsonl:51: the trace is truncated" -- "$syncsim" replay "$work/truncated.jsonl"
+expect 2 "cannot open the trace" -- "$syncsim" replay "$work/missing.jsonl"
+
+# Malformed scenarios exit 2 naming the file and the line or JSON pointer.
+bad="$source_dir/test/data/bad-scenarios"
+expect 2 "$bad/broken-json.json:4:" -- "$syncsim" run "$bad/broken-json.json" --seed 1
+expect 2 "$bad/wrong-type.json: /network/delay/floor: expected a duration" -- "$syncsim" run "$bad/wrong-type.json" --seed 1
+expect 2 "$bad/unknown-key.json: /faults/swarm/intervall: unknown key" -- "$syncsim" validate "$bad/unknown-key.json"
+expect 2 "$bad/out-of-range.json: /cluster/servers: expected an integer from 1 to 64" -- "$syncsim" validate "$bad/out-of-range.json"
+expect 2 "$bad/min-above-max.json: /clock/drift_ppm/min: the minimum exceeds the maximum" -- "$syncsim" validate "$bad/min-above-max.json"
+expect 2 "$bad/missing-target.json: /faults/schedule/1/targets/0" -- "$syncsim" validate "$bad/missing-target.json"
+expect 2 "cannot open the scenario file" -- "$syncsim" run "$work/nothing.json"
+
+# Every shipped scenario validates.
+mapfile -t shipped < <(ls "$source_dir"/scenarios/*.json | grep -v "\.schema\.json$")
+expect 0 ": ok" -- "$syncsim" validate "${shipped[@]}"
+
+# A bug switch turned on from the command line is caught, with a replay line.
+expect 1 "replay with      syncsim run --seed" -- bash -c "for seed in \$(seq 1 50); do \"$syncsim\" run --seed \$seed --bug ping.unsynced_boot_count || exit \$?; done"
+expect 2 "/bugs/0: unknown bug switch" -- "$syncsim" run --seed 1 --bug raft.nothing
+
+# Usage errors exit 2; help exits 0 and documents the exit codes.
+expect 2 "" -- "$syncsim" run --no-such-flag
+expect 2 "" -- "$syncsim" frobnicate
+expect 2 "" -- "$syncsim"
+expect 0 "3   replay diverged" -- "$syncsim" --help
+expect 0 "70  internal error" -- "$syncsim" run --help
+expect 0 "ping.unsynced_boot_count" -- "$syncsim" list bugs
+expect 0 "partition_one_way" -- "$syncsim" list faults
+expect 0 "kernel_events_per_second" -- "$syncsim" bench --json --events 20000
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
