@@ -156,7 +156,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_option("--trace", options->trace_path, "Write the trace (JSON Lines) to this file");
   command->add_flag("--json", options->json, "Print the summary as one JSON object");
   command->add_flag("--print-default", options->print_default, "Print the built-in scenario and exit");
-  command->add_option("--bug", options->bugs, "Turn on a bug switch (repeatable; see `syncsim list bugs`)");
+  command->add_option("--bug", options->bugs, "Turn on a bug switch (repeatable; see `syncsim list bugs`)")
+      ->allow_extra_args(false);
   command->footer(exit_codes_help);
   command->callback([options, &exit_code] { exit_code = run(*options); });
 }
