@@ -61,6 +61,11 @@ class bytes {
   operator std::span<const std::uint8_t>() const { return {data(), size_}; }
 
   void clear() { size_ = 0; }
+  void append(const std::uint8_t* source, std::size_t count) {
+    reserve(size_ + count);
+    if (count > 0) std::memcpy(data() + size_, source, count);
+    size_ += static_cast<std::uint32_t>(count);
+  }
   void push_back(std::uint8_t value) {
     reserve(size_ + 1);
     data()[size_++] = value;
@@ -142,18 +147,20 @@ class byte_writer {
   byte_writer& i64(std::int64_t value) { return word(static_cast<std::uint64_t>(value), 8); }
   byte_writer& text(std::string_view value) {
     u32(static_cast<std::uint32_t>(value.size()));
-    output_.insert(output_.end(), value.begin(), value.end());
+    output_.append(reinterpret_cast<const std::uint8_t*>(value.data()), value.size());
     return *this;
   }
   byte_writer& blob(const bytes& value) {
     u32(static_cast<std::uint32_t>(value.size()));
-    output_.insert(output_.end(), value.begin(), value.end());
+    output_.append(value.data(), value.size());
     return *this;
   }
 
  private:
   byte_writer& word(std::uint64_t value, int width) {
-    for (int i = 0; i < width; ++i) output_.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+    std::uint8_t little_endian[8];
+    for (int i = 0; i < width; ++i) little_endian[i] = static_cast<std::uint8_t>(value >> (8 * i));
+    output_.append(little_endian, static_cast<std::size_t>(width));
     return *this;
   }
   bytes& output_;

@@ -16,16 +16,34 @@ network::network(std::uint32_t process_count, std::uint64_t seed,
     const auto known = std::find(distinct_options_.begin(), distinct_options_.end(), links[link]);
     const auto options_index = static_cast<std::uint32_t>(known - distinct_options_.begin());
     if (known == distinct_options_.end()) distinct_options_.push_back(links[link]);
-    links_.push_back({prng::stream(seed, stream_purpose::network, link), 0, 0, options_index});
+    const std::uint64_t key = hash_combine(hash_combine(mix64(static_cast<std::uint64_t>(stream_purpose::network)), seed), link);
+    links_.push_back({key, 0, 0, 0, options_index});
   }
 }
 
-time_ns network::draw_delay(const delay_options& delay, prng& random) const {
+namespace {
+
+// The fields of one message's keyed draws. Fixed numbers: a field is the
+// same draw whether or not the others are used.
+enum field : std::uint64_t {
+  drop_field = 1,
+  duplicate_field,
+  corrupt_field,
+  corrupt_bit_field,
+  reorder_field,
+  delay_fields,                         // two: doublings, then jitter
+  duplicate_delay_fields = delay_fields + 2,  // two more
+};
+
+}  // namespace
+
+time_ns network::draw_delay(const delay_options& delay, const keyed_draws& draws, std::uint64_t first_field) {
   // Jitter is uniform over a window that doubles k times with probability
   // 2^-k: most deliveries take floor..floor+jitter, a few take much longer.
-  const std::uint32_t doublings = random.doublings(delay.tail_doublings_max);
+  const std::uint32_t doublings = draws.doublings(first_field, delay.tail_doublings_max);
   const auto window = static_cast<std::uint64_t>(delay.jitter_ns) << doublings;
-  return delay.floor_ns + static_cast<time_ns>(random.below(window + 1));
+  if (window == 0) return delay.floor_ns;
+  return delay.floor_ns + static_cast<time_ns>(draws.below(first_field + 1, window + 1));
 }
 
 delivery_plan network::plan(std::uint32_t from, std::uint32_t to, time_ns depart,
@@ -34,18 +52,18 @@ delivery_plan network::plan(std::uint32_t from, std::uint32_t to, time_ns depart
   SYNCSIM_ASSERT(to < process_count_);
   link_state& link = links_[index(from, to)];
   const link_options& options = distinct_options_[link.options_index];
-  prng& random = link.random;
+  const keyed_draws draws(hash_combine(link.key, link.sent++));
   statistics_.sent++;
 
   delivery_plan result;
-  result.dropped = random.chance(options.drop);
-  result.duplicated = random.chance(options.duplicate);
-  result.corrupted = random.chance(options.corrupt);
-  result.corrupt_bit = random.below(std::max<std::uint64_t>(1, payload_size * 8));
-  const bool reordered = random.chance(options.reorder);
-  result.arrival = depart + draw_delay(options.delay, random);
-  result.duplicate_arrival = depart + draw_delay(options.delay, random);
-  if (payload_size == 0) result.corrupted = false;
+  result.dropped = draws.chance(drop_field, options.drop);
+  result.duplicated = draws.chance(duplicate_field, options.duplicate);
+  result.corrupted = payload_size > 0 && draws.chance(corrupt_field, options.corrupt);
+  if (result.corrupted) result.corrupt_bit = draws.below(corrupt_bit_field, payload_size * 8);
+  const bool reordered = draws.chance(reorder_field, options.reorder);
+  result.delay = draw_delay(options.delay, draws, delay_fields);
+  result.arrival = depart + result.delay;
+  if (result.duplicated) result.duplicate_arrival = depart + draw_delay(options.delay, draws, duplicate_delay_fields);
 
   if (reordered) {
     statistics_.reordered++;
@@ -87,8 +105,7 @@ bool network::any_partition() const {
 std::uint64_t network::fingerprint() const {
   hasher result;
   for (const link_state& link : links_) {
-    for (std::uint64_t word : link.random.state()) result.add(word);
-    result.add(link.cuts).add(static_cast<std::uint64_t>(link.last_arrival)).add(link.options_index);
+    result.add(link.key).add(link.sent).add(link.cuts).add(static_cast<std::uint64_t>(link.last_arrival)).add(link.options_index);
   }
   return result.value();
 }

@@ -4,6 +4,8 @@
 // each a named predicate over the link's own PRNG stream with its rate an
 // integer ratio (anchor: tigerbeetle's packet_simulator.zig), and partitions
 // that cut links. Links are FIFO unless a message is picked for reordering.
+// Each message's draws are keyed by (seed, link, index on the link, field):
+// see keyed_draws.
 
 #include <cstdint>
 #include <vector>
@@ -30,13 +32,13 @@ struct link_options {
   friend bool operator==(const link_options&, const link_options&) = default;
 };
 
-// What happens to one message sent on one link. Every send draws the same
-// number of values from the link's stream whatever the outcome, so that one
-// message's fate never shifts the fates of the messages after it.
+// What happens to one message sent on one link: a function of the seed, the
+// link, the message's index on the link and the link's options alone.
 struct delivery_plan {
   bool dropped = false;
   bool corrupted = false;
   std::uint64_t corrupt_bit = 0;  // which bit of the payload flips
+  time_ns delay = 0;              // as drawn, before the FIFO order applies
   time_ns arrival = 0;
   bool duplicated = false;
   time_ns duplicate_arrival = 0;
@@ -66,7 +68,7 @@ class network {
 
   // Decides the fate of a message leaving `from` for `to` at `depart`.
   delivery_plan plan(std::uint32_t from, std::uint32_t to, time_ns depart, std::size_t payload_size);
-  time_ns draw_delay(const delay_options& delay, prng& random) const;
+  static time_ns draw_delay(const delay_options& delay, const keyed_draws& draws, std::uint64_t first_field);
 
   // Partitions count cuts per link, so overlapping partitions heal one by one.
   void cut(std::uint32_t from, std::uint32_t to);
@@ -90,7 +92,8 @@ class network {
   // Everything a send touches on its link, in one cache line; the options
   // are shared, since most links of a run have the same ones.
   struct link_state {
-    prng random;
+    std::uint64_t key = 0;     // this link's draws: (seed, link)
+    std::uint64_t sent = 0;    // messages sent on the link so far
     time_ns last_arrival = 0;  // keeps the link FIFO
     std::uint32_t cuts = 0;
     std::uint32_t options_index = 0;

@@ -42,6 +42,23 @@ enum class stream_purpose : std::uint32_t {
   clock = 7,      // per-node drift
 };
 
+// Lemire's exact method for a uniform integer in [0, bound), over any
+// source of uniform 64-bit words (bound > 0).
+template <class Source>
+std::uint64_t lemire_below(Source& source, std::uint64_t bound) {
+  SYNCSIM_ASSERT(bound > 0);
+  uint128 product = static_cast<uint128>(source.next()) * bound;
+  auto low = static_cast<std::uint64_t>(product);
+  if (low < bound) [[unlikely]] {
+    const std::uint64_t threshold = (0 - bound) % bound;
+    while (low < threshold) {
+      product = static_cast<uint128>(source.next()) * bound;
+      low = static_cast<std::uint64_t>(product);
+    }
+  }
+  return static_cast<std::uint64_t>(product >> 64);
+}
+
 class prng {
  public:
   using state_type = std::array<std::uint64_t, 4>;
@@ -65,19 +82,7 @@ class prng {
     return result;
   }
   // Uniform in [0, bound), exact (Lemire 2019, with rejection). bound > 0.
-  std::uint64_t below(std::uint64_t bound) {
-    SYNCSIM_ASSERT(bound > 0);
-    uint128 product = static_cast<uint128>(next()) * bound;
-    auto low = static_cast<std::uint64_t>(product);
-    if (low < bound) [[unlikely]] {
-      const std::uint64_t threshold = (0 - bound) % bound;
-      while (low < threshold) {
-        product = static_cast<uint128>(next()) * bound;
-        low = static_cast<std::uint64_t>(product);
-      }
-    }
-    return static_cast<std::uint64_t>(product >> 64);
-  }
+  std::uint64_t below(std::uint64_t bound) { return lemire_below(*this, bound); }
   // Uniform in [minimum, maximum], inclusive.
   std::int64_t between(std::int64_t minimum, std::int64_t maximum);
   // True with probability chance.numerator / chance.denominator, exactly.
@@ -101,6 +106,37 @@ class prng {
 
  private:
   state_type state_{};
+};
+
+// Random access into splitmix64's sequence: the value of draw number `field`
+// of the sequence keyed by `key`. A message's fate on a link is a function
+// of (seed, link, message index, field) alone, so a field that a link does
+// not use costs nothing and turning one fault rate on or off cannot shift
+// any other draw of the run.
+class keyed_draws {
+ public:
+  explicit constexpr keyed_draws(std::uint64_t key) : key_(key) {}
+  // A uniform integer in [0, bound) for one field.
+  std::uint64_t below(std::uint64_t field, std::uint64_t bound) const {
+    splitmix64 source(key_ + field * 0xd1b54a32d192ed03ULL);
+    return lemire_below(source, bound);
+  }
+  bool chance(std::uint64_t field, ratio probability) const {
+    SYNCSIM_ASSERT(probability.numerator <= probability.denominator);
+    if (probability.numerator == 0) return false;
+    return below(field, probability.denominator) < probability.numerator;
+  }
+  // As prng::doublings: P(result >= k) = 2^-k, capped.
+  std::uint32_t doublings(std::uint64_t field, std::uint32_t maximum) const {
+    if (maximum == 0) return 0;
+    splitmix64 source(key_ + field * 0xd1b54a32d192ed03ULL);
+    const std::uint64_t draw = source.next();
+    const auto heads = static_cast<std::uint32_t>(draw == 0 ? 64 : std::countr_zero(draw));
+    return heads < maximum ? heads : maximum;
+  }
+
+ private:
+  std::uint64_t key_;
 };
 
 }  // namespace sim
