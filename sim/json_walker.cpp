@@ -173,30 +173,28 @@ range<time_ns> json_object::duration_range(const std::string& key, range<time_ns
   });
 }
 
-range<std::uint32_t> json_object::count_range(const std::string& key, range<std::uint32_t> fallback,
-                                              std::uint32_t minimum, std::uint32_t maximum) {
-  return read_range<std::uint32_t>(key, fallback, [&](const nlohmann::json& value, const std::string& where) {
+template <class T>
+range<T> json_object::bounded_integer_range(const std::string& key, range<T> fallback, std::int64_t minimum,
+                                            std::int64_t maximum) {
+  return read_range<T>(key, fallback, [&](const nlohmann::json& value, const std::string& where) {
     const auto number = read_integer(value);
     if (!number || *number < minimum || *number > maximum) {
       throw scenario_error(file_, where,
                            "expected an integer from " + bounds_text(minimum, maximum) +
                                " or {\"min\": .., \"max\": ..}, found " + describe_json(value));
     }
-    return static_cast<std::uint32_t>(*number);
+    return static_cast<T>(*number);
   });
+}
+
+range<std::uint32_t> json_object::count_range(const std::string& key, range<std::uint32_t> fallback,
+                                              std::uint32_t minimum, std::uint32_t maximum) {
+  return bounded_integer_range<std::uint32_t>(key, fallback, minimum, maximum);
 }
 
 range<std::int64_t> json_object::integer_range(const std::string& key, range<std::int64_t> fallback,
                                                std::int64_t minimum, std::int64_t maximum) {
-  return read_range<std::int64_t>(key, fallback, [&](const nlohmann::json& value, const std::string& where) {
-    const auto number = read_integer(value);
-    if (!number || *number < minimum || *number > maximum) {
-      throw scenario_error(file_, where,
-                           "expected an integer from " + bounds_text(minimum, maximum) +
-                               " or {\"min\": .., \"max\": ..}, found " + describe_json(value));
-    }
-    return *number;
-  });
+  return bounded_integer_range<std::int64_t>(key, fallback, minimum, maximum);
 }
 
 range<ratio> json_object::ratio_range(const std::string& key, range<ratio> fallback) {

@@ -57,6 +57,9 @@ class json_object {
  private:
   template <class T, class Reader>
   range<T> read_range(const std::string& key, range<T> fallback, Reader read_one);
+  template <class T>
+  range<T> bounded_integer_range(const std::string& key, range<T> fallback, std::int64_t minimum,
+                                 std::int64_t maximum);
 
   const nlohmann::json* value_;
   std::string file_;

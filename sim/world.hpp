@@ -171,6 +171,8 @@ class world {
   void prefetch_next_message() const;
   void release_message(std::uint64_t slot);
   void drop_record(const message& item, const char* reason, record_sink& sink);
+  static trace_record message_record(record_kind kind, const message& item);
+  const char* arrival_blocked(const message& item);
 
   run_config config_;
   std::shared_ptr<const system> behaviour_;

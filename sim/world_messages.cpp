@@ -96,16 +96,43 @@ void world::release_message(std::uint64_t slot) {
   free_slots_.push_back(slot);
 }
 
-void world::drop_record(const message& item, const char* reason, record_sink& sink) {
-  trace_record record = new_record(record_kind::drop);
+trace_record world::message_record(record_kind kind, const message& item) {
+  trace_record record = new_record(kind);
   record.from = item.from;
   record.to = item.to;
   record.message_channel = item.kind;
   record.message_id = item.id;
   record.detail = item.checksum;
-  record.text = reason;
   record.payload = item.payload;
+  return record;
+}
+
+void world::drop_record(const message& item, const char* reason, record_sink& sink) {
+  trace_record record = message_record(record_kind::drop, item);
+  record.text = reason;
   emit(sink, record);
+}
+
+// Why a message that arrives now cannot be handed to its receiver, or
+// nullptr. Counts the drop.
+const char* world::arrival_blocked(const message& item) {
+  const process_state& sender = processes_[item.from.process];
+  network_statistics& counters = network_.statistics();
+  if (processes_[item.to.process].status != process_status::up) {
+    counters.dropped_crash++;
+    return "receiver down";
+  }
+  // A send that was waiting for its fsync when the sender crashed never left.
+  if (item.sender_incarnation < sender.incarnation &&
+      sender.incarnation_ended_at[item.sender_incarnation] < item.depart_at) {
+    counters.dropped_crash++;
+    return "sender crashed before sending";
+  }
+  if (!network_.connected(item.from.process, item.to.process)) {
+    counters.dropped_partition++;
+    return "partition";
+  }
+  return nullptr;
 }
 
 void world::handle_delivery(const event& item, record_sink& sink) {
@@ -113,44 +140,20 @@ void world::handle_delivery(const event& item, record_sink& sink) {
   SYNCSIM_ASSERT(delivered.in_flight);
   SYNCSIM_ASSERT(delivered.id == item.second);
   if (defer_if_paused(item)) return;
-  const process_state& sender = processes_[delivered.from.process];
-  const process_state& receiver = processes_[delivered.to.process];
-  const bool sender_crashed_first = delivered.sender_incarnation < sender.incarnation &&
-      sender.incarnation_ended_at[delivered.sender_incarnation] < delivered.depart_at;
-  const char* drop_reason = nullptr;
-  if (receiver.status != process_status::up) {
-    drop_reason = "receiver down";
-  } else if (sender_crashed_first) {
-    drop_reason = "sender crashed before sending";
-  } else if (!network_.connected(delivered.from.process, delivered.to.process)) {
-    drop_reason = "partition";
-  }
-  if (drop_reason != nullptr) {
-    network_statistics& counters = network_.statistics();
-    (drop_reason[0] == 'p' ? counters.dropped_partition : counters.dropped_crash)++;
-    drop_record(delivered, drop_reason, sink);
+  if (const char* reason = arrival_blocked(delivered)) {
+    drop_record(delivered, reason, sink);
     release_message(item.first);
     return;
   }
   if (hash_bytes(delivered.payload) != delivered.checksum) {
     network_.statistics().corrupted++;
-    trace_record record = new_record(record_kind::corrupt);
-    record.from = delivered.from;
-    record.to = delivered.to;
-    record.message_id = delivered.id;
-    record.detail = delivered.checksum;
+    trace_record record = message_record(record_kind::corrupt, delivered);
     emit(sink, record);
     release_message(item.first);
     return;
   }
   network_.statistics().delivered++;
-  trace_record record = new_record(record_kind::deliver);
-  record.from = delivered.from;
-  record.to = delivered.to;
-  record.message_channel = delivered.kind;
-  record.message_id = delivered.id;
-  record.detail = delivered.checksum;
-  record.payload = delivered.payload;
+  trace_record record = message_record(record_kind::deliver, delivered);
   emit(sink, record);
   scratch_.clear();
   const envelope view{delivered.from, delivered.kind, delivered.id, delivered.payload};
