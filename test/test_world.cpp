@@ -118,3 +118,47 @@ TEST_CASE("a paused node handles nothing until it resumes, then everything that 
   CHECK(observer.deliveries(0, 1, paused_from, resume) == 0);
   CHECK(observer.deliveries(0, 1, resume, resume + 1) >= 40);  // the backlog, all at once
 }
+
+namespace {
+
+// Two instances per server; instance 1 of each server pings instance 1 of
+// the others, instance 0 stays silent.
+class two_instance_system final : public sim::system {
+ public:
+  std::uint16_t server_instances() const override { return 2; }
+  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t instance,
+                                          const sim::cluster_shape&) const override {
+    return std::make_unique<test_support::probe_actor>(instance == 0 ? 1000 * sim::second : 10 * sim::millisecond);
+  }
+  std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return nullptr;
+  }
+  std::string describe(sim::address, const sim::envelope&) const override { return "probe"; }
+  std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape&) const override { return {}; }
+};
+
+}  // namespace
+
+TEST_CASE("a process hosts several protocol instances, each with its own timers and messages") {
+  auto config = probe_config(3, sim::second);
+  sim::simulation run(config, std::make_shared<two_instance_system>());
+  recording_observer observer;
+  run.set_observer(&observer);
+  CHECK(run.run().passed());
+  std::size_t to_instance_zero = 0;
+  std::size_t to_instance_one = 0;
+  for (const auto& item : observer.records) {
+    if (item.kind != sim::record_kind::deliver) continue;
+    (item.to.instance == 0 ? to_instance_zero : to_instance_one)++;
+  }
+  // probe_actor sends to instance 0 of its peers (context.server(n)), so the
+  // busy instance 1 of each server feeds the silent instances 0.
+  CHECK(to_instance_zero > 0);
+  CHECK(to_instance_one == 0);
+  const auto* silent = run.state().actor_as<test_support::probe_actor>({0, 0});
+  const auto* busy = run.state().actor_as<test_support::probe_actor>({0, 1});
+  REQUIRE(silent != nullptr);
+  REQUIRE(busy != nullptr);
+  CHECK(silent->counter() == 0);
+  CHECK(busy->counter() >= 99);
+}
