@@ -89,14 +89,4 @@ std::uint64_t ping_client::hash_value() const {
   return sim::hasher().add(next_request_).add(waiting_).add_string(outstanding_).value();
 }
 
-std::string describe_message(const sim::envelope& message) {
-  sim::byte_reader reader(message.payload.data(), message.payload.size());
-  static const char* const names[] = {"ping", "pong", "echo", "echo-reply"};
-  const std::uint8_t type = reader.u8();
-  if (type > 3) return "unknown";
-  const std::uint64_t number = reader.u64();
-  const std::string text = reader.text();
-  return std::string(names[type]) + " " + std::to_string(number) + (text.empty() ? "" : " " + text);
-}
-
 }  // namespace protocols::ping

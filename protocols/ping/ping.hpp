@@ -22,9 +22,7 @@ struct ping_options {
   friend bool operator==(const ping_options&, const ping_options&) = default;
 };
 
-inline constexpr std::uint64_t ping_timer = 1;
-inline constexpr std::uint64_t request_timer = 2;
-inline constexpr std::uint64_t timeout_timer = 3;
+enum timer_id : std::uint64_t { ping_timer = 1, request_timer, timeout_timer };
 
 class ping_server final : public sim::actor_value<ping_server> {
  public:
@@ -64,6 +62,5 @@ class ping_client final : public sim::actor_value<ping_client> {
 };
 
 sim::bytes encode(message_type type, std::uint64_t number, const std::string& text);
-std::string describe_message(const sim::envelope& message);
 
 }  // namespace protocols::ping

@@ -7,6 +7,16 @@
 namespace protocols::ping {
 namespace {
 
+std::string describe_message(const sim::envelope& message) {
+  sim::byte_reader reader(message.payload.data(), message.payload.size());
+  static const char* const names[] = {"ping", "pong", "echo", "echo-reply"};
+  const std::uint8_t type = reader.u8();
+  if (type > 3) return "unknown";
+  const std::uint64_t number = reader.u64();
+  const std::string text = reader.text();
+  return std::string(names[type]) + " " + std::to_string(number) + (text.empty() ? "" : " " + text);
+}
+
 class ping_system final : public sim::system {
  public:
   explicit ping_system(const ping_options& options) : options_(options) {}
