@@ -42,6 +42,9 @@ class checker {
     return std::nullopt;
   }
   // Every record as it happens, for checkers that accumulate (a ledger).
+  // Called only when observes_records() is true: most checkers need not pay
+  // a call per record.
+  virtual bool observes_records() const { return false; }
   virtual std::optional<std::string> observe(const world& state, const trace_record& record) {
     (void)state;
     (void)record;

@@ -7,15 +7,6 @@
 
 namespace sim {
 
-class simulation::sink final : public record_sink {
- public:
-  explicit sink(simulation& owner) : owner_(owner) {}
-  void on_record(const trace_record& item) override { owner_.record(item); }
-
- private:
-  simulation& owner_;
-};
-
 simulation::simulation(const run_config& config, std::shared_ptr<const system> behaviour)
     : world_(config, behaviour) {
   for (auto& item : behaviour->make_checkers({config.servers, config.clients})) {
@@ -24,11 +15,23 @@ simulation::simulation(const run_config& config, std::shared_ptr<const system> b
     checkers_.push_back(std::move(item));
   }
   liveness_satisfied_.assign(checkers_.size(), false);
+  phase_end_ = config.duration_ns;
+  index_checkers();
+}
+
+void simulation::index_checkers() {
+  invariants_.clear();
+  record_observers_.clear();
+  for (const auto& item : checkers_) {
+    if (item->kind() == checker_kind::invariant) invariants_.push_back(item.get());
+    if (item->observes_records()) record_observers_.push_back(item.get());
+  }
 }
 
 simulation::simulation(const simulation& other)
     : world_(other.world_),
       phase_(other.phase_),
+      phase_end_(other.phase_end_),
       started_(other.started_),
       stream_hash_(other.stream_hash_),
       records_(other.records_),
@@ -36,6 +39,7 @@ simulation::simulation(const simulation& other)
       liveness_satisfied_(other.liveness_satisfied_),
       failure_(other.failure_) {
   for (const auto& item : other.checkers_) checkers_.push_back(item->clone());
+  index_checkers();
 }
 
 simulation& simulation::operator=(const simulation& other) {
@@ -47,12 +51,12 @@ simulation& simulation::operator=(const simulation& other) {
   return *this;
 }
 
-void simulation::record(const trace_record& item) {
+void simulation::on_record(const trace_record& item) {
   stream_hash_ = item.chain_hash(stream_hash_);
   records_++;
   if (observer_ != nullptr) observer_->on_record(world_, item);
   if (failure_) return;
-  for (auto& item_checker : checkers_) {
+  for (checker* item_checker : record_observers_) {
     if (auto message = item_checker->observe(world_, item)) {
       fail(std::string(item_checker->name()), std::move(*message));
       return;
@@ -68,9 +72,8 @@ void simulation::fail(std::string checker_name, std::string message) {
 
 void simulation::start() {
   started_ = true;
-  sink records(*this);
   try {
-    world_.boot(records);
+    world_.boot(*this);
   } catch (const assertion_failure& error) {
     fail("assertion", error.what());
   }
@@ -83,29 +86,17 @@ bool simulation::step() {
     finish();
     return false;
   }
-  const time_ns safety_end = world_.config().duration_ns;
-  const time_ns liveness_end = safety_end + world_.config().liveness_bound_ns;
   const time_ns next = world_.has_events() ? world_.next_event_time() : time_never;
-  if (phase_ == run_phase::safety && next > safety_end) {
-    enter_liveness_phase();
-    return phase_ != run_phase::finished;
-  }
-  if (phase_ == run_phase::liveness && next > liveness_end) {
-    check_liveness();
-    for (std::size_t index = 0; index < checkers_.size() && !failure_; ++index) {
-      if (checkers_[index]->kind() == checker_kind::liveness && !liveness_satisfied_[index]) {
-        fail(std::string(checkers_[index]->name()),
-             "not satisfied within the liveness bound of " +
-                 format_duration(world_.config().liveness_bound_ns) + " after the heal: " +
-                 checkers_[index]->unsatisfied_reason(world_));
-      }
+  if (next > phase_end_) {
+    if (phase_ == run_phase::safety) {
+      enter_liveness_phase();
+      return phase_ != run_phase::finished;
     }
-    finish();
+    expire_liveness();
     return false;
   }
-  sink records(*this);
   try {
-    world_.step(records);
+    world_.step(*this);
     check_after_event();
   } catch (const assertion_failure& error) {
     fail("assertion", error.what());
@@ -118,13 +109,25 @@ bool simulation::step() {
   return phase_ != run_phase::finished;
 }
 
+// The liveness bound passed: every liveness checker still unsatisfied fails.
+void simulation::expire_liveness() {
+  check_liveness();
+  for (std::size_t index = 0; index < checkers_.size() && !failure_; ++index) {
+    if (checkers_[index]->kind() == checker_kind::liveness && !liveness_satisfied_[index]) {
+      fail(std::string(checkers_[index]->name()),
+           "not satisfied within the liveness bound of " + format_duration(world_.config().liveness_bound_ns) +
+               " after the heal: " + checkers_[index]->unsatisfied_reason(world_));
+    }
+  }
+  finish();
+}
+
 void simulation::check_after_event() {
-  if (failure_) return;
+  if (failure_ || invariants_.empty()) return;
   // A countdown instead of a modulo: this runs after every event.
   if (--events_until_check_ > 0) return;
   events_until_check_ = world_.config().check_every_events;
-  for (auto& item : checkers_) {
-    if (item->kind() != checker_kind::invariant) continue;
+  for (checker* item : invariants_) {
     checks_++;
     if (auto message = item->check_basic(world_)) return fail(std::string(item->name()), *message);
     if (auto message = item->check_delta(world_)) return fail(std::string(item->name()), *message);
@@ -132,9 +135,9 @@ void simulation::check_after_event() {
 }
 
 void simulation::enter_liveness_phase() {
-  sink records(*this);
-  world_.heal_all(records, world_.config().duration_ns);
+  world_.heal_all(*this, world_.config().duration_ns);
   phase_ = run_phase::liveness;
+  phase_end_ = world_.config().duration_ns + world_.config().liveness_bound_ns;
   check_liveness();
 }
 

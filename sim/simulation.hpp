@@ -39,13 +39,14 @@ struct run_result {
   bool passed() const { return !failure.has_value(); }
 };
 
-class simulation {
+class simulation final : private record_sink {
  public:
   simulation(const run_config& config, std::shared_ptr<const system> behaviour);
   simulation(const simulation& other);
   simulation& operator=(const simulation& other);
   simulation(simulation&&) noexcept = default;
   simulation& operator=(simulation&&) noexcept = default;
+  ~simulation() override = default;
 
   // Observers are not part of a snapshot; one may be set on each copy.
   void set_observer(trace_observer* observer) { observer_ = observer; }
@@ -62,9 +63,10 @@ class simulation {
   std::uint64_t fingerprint() const;
 
  private:
-  class sink;
   void start();
-  void record(const trace_record& item);
+  void on_record(const trace_record& item) override;
+  void index_checkers();
+  void expire_liveness();
   void check_after_event();
   void enter_liveness_phase();
   void check_liveness();
@@ -73,8 +75,11 @@ class simulation {
 
   world world_;
   std::vector<std::unique_ptr<checker>> checkers_;
+  std::vector<checker*> invariants_;        // run after events
+  std::vector<checker*> record_observers_;  // see every record
   trace_observer* observer_ = nullptr;
   run_phase phase_ = run_phase::safety;
+  time_ns phase_end_ = 0;  // the current phase ends after this time
   bool started_ = false;
   std::uint64_t stream_hash_ = 0;
   std::uint64_t records_ = 0;

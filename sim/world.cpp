@@ -148,7 +148,7 @@ void world::step(record_sink& sink) {
 // cache now overlaps those misses with handling this event. No effect on
 // behaviour.
 void world::prefetch_next_message() const {
-  for (std::size_t ahead = 0; ahead < 3; ++ahead) {
+  for (std::size_t ahead = 0; ahead < 2; ++ahead) {
     const event* next = events_.peek_sorted(ahead);
     if (next == nullptr) return;
     if (next->kind != event_kind::deliver) continue;
