@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 
 namespace sim {
 namespace {
@@ -21,9 +22,12 @@ static_assert((event_queue::wheel_buckets & wheel_mask) == 0, "the wheel size is
 event_queue::event_queue() : wheel_(wheel_buckets), occupied_(wheel_buckets / 64, 0) {}
 
 void event_queue::push_ready(const event& item) {
-  // Usually the newest event is the latest; it then goes to the front.
-  const auto position = std::upper_bound(ready_.begin(), ready_.end(), item, event_after);
-  ready_.insert(position, item);
+  SYNCSIM_ASSERT(ready_bodies_.size() < max_bodies);
+  const uint128 key = key_of(item, ready_bodies_.size());
+  ready_bodies_.push_back(item);
+  // Keys descend; usually the newest event is the latest and goes first.
+  const auto position = std::upper_bound(ready_keys_.begin(), ready_keys_.end(), key, std::greater<uint128>());
+  ready_keys_.insert(position, key);
 }
 
 void event_queue::push_wheel(const event& item, std::int64_t bucket) {
@@ -34,6 +38,7 @@ void event_queue::push_wheel(const event& item, std::int64_t bucket) {
 
 std::uint64_t event_queue::push(event item) {
   SYNCSIM_ASSERT(item.time >= last_popped_time_);
+  SYNCSIM_ASSERT(next_sequence_ < (std::uint64_t{1} << (64 - body_bits)));
   item.sequence = next_sequence_++;
   const std::int64_t bucket = bucket_of(item.time);
   size_++;
@@ -74,7 +79,7 @@ std::int64_t event_queue::next_wheel_bucket() const {
 
 // Moves to the next non-empty bucket and sorts it into ready_.
 void event_queue::advance() const {
-  SYNCSIM_ASSERT(ready_.empty());
+  SYNCSIM_ASSERT(ready_keys_.empty());
   SYNCSIM_ASSERT(size_ > 0);
   std::int64_t bucket = next_wheel_bucket();
   if (!overflow_.empty()) {
@@ -84,34 +89,41 @@ void event_queue::advance() const {
   SYNCSIM_ASSERT(bucket > current_bucket_);
   current_bucket_ = bucket;
   const auto slot = static_cast<std::size_t>(bucket) & wheel_mask;
+  ready_bodies_.clear();
   if ((occupied_[slot / 64] >> (slot % 64)) & 1) {
-    ready_.swap(wheel_[slot]);
+    ready_bodies_.swap(wheel_[slot]);
     occupied_[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
   }
   while (!overflow_.empty() && bucket_of(overflow_.front().time) == bucket) {
     std::pop_heap(overflow_.begin(), overflow_.end(), event_after);
-    ready_.push_back(overflow_.back());
+    ready_bodies_.push_back(overflow_.back());
     overflow_.pop_back();
   }
-  std::sort(ready_.begin(), ready_.end(), event_after);
+  SYNCSIM_ASSERT(ready_bodies_.size() < max_bodies);
+  ready_keys_.resize(ready_bodies_.size());
+  for (std::size_t body = 0; body < ready_bodies_.size(); ++body) {
+    ready_keys_[body] = key_of(ready_bodies_[body], body);
+  }
+  std::sort(ready_keys_.begin(), ready_keys_.end(), std::greater<uint128>());
 }
 
 const event& event_queue::top() const {
   SYNCSIM_ASSERT(size_ > 0);
-  if (ready_.empty()) advance();
-  return ready_.back();
+  if (ready_keys_.empty()) advance();
+  return ready_bodies_[body_of(ready_keys_.back())];
 }
 
 event event_queue::pop() {
   const event result = top();
-  ready_.pop_back();
+  ready_keys_.pop_back();
   size_--;
   last_popped_time_ = result.time;
   return result;
 }
 
 std::vector<event> event_queue::items() const {
-  std::vector<event> result(ready_.begin(), ready_.end());
+  std::vector<event> result;
+  for (const uint128 key : ready_keys_) result.push_back(ready_bodies_[body_of(key)]);
   for (const auto& bucket : wheel_) result.insert(result.end(), bucket.begin(), bucket.end());
   result.insert(result.end(), overflow_.begin(), overflow_.end());
   std::sort(result.begin(), result.end(), event_before);

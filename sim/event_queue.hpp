@@ -12,6 +12,7 @@
 
 #include "sim/assert.hpp"
 #include "sim/time.hpp"
+#include "sim/wide_integer.hpp"
 
 namespace sim {
 
@@ -57,21 +58,34 @@ class event_queue {
   // The event `ahead` places after the next one, if it is already sorted
   // (in the current bucket); for prefetching only.
   const event* peek_sorted(std::size_t ahead) const {
-    return ahead < ready_.size() ? &ready_[ready_.size() - 1 - ahead] : nullptr;
+    if (ahead >= ready_keys_.size()) return nullptr;
+    return &ready_bodies_[body_of(ready_keys_[ready_keys_.size() - 1 - ahead])];
   }
   std::uint64_t next_sequence() const { return next_sequence_; }
   // Every pending event in (time, sequence) order, for fingerprints.
   std::vector<event> items() const;
 
  private:
+  // The current bucket is sorted by keys that pack (time, sequence, index of
+  // the body in ready_bodies_) into one 128-bit integer: comparing integers
+  // is cheaper than comparing and moving whole events.
+  static constexpr int body_bits = 20;
+  static constexpr std::uint64_t max_bodies = std::uint64_t{1} << body_bits;
   static std::int64_t bucket_of(time_ns time) { return time >> bucket_width_shift; }
+  static uint128 key_of(const event& item, std::size_t body) {
+    return static_cast<uint128>(static_cast<std::uint64_t>(item.time)) << 64 |
+           (item.sequence << body_bits | body);
+  }
+  static std::size_t body_of(uint128 key) { return static_cast<std::size_t>(key & (max_bodies - 1)); }
   void push_ready(const event& item);
   void push_wheel(const event& item, std::int64_t bucket);
   void advance() const;
   std::int64_t next_wheel_bucket() const;
 
-  // The current bucket's events, sorted so the next one is at the back.
-  mutable std::vector<event> ready_;
+  // The current bucket: its events, and their keys sorted so that the next
+  // one is at the back.
+  mutable std::vector<event> ready_bodies_;
+  mutable std::vector<uint128> ready_keys_;
   mutable std::int64_t current_bucket_ = 0;
   mutable std::vector<std::vector<event>> wheel_;
   mutable std::vector<std::uint64_t> occupied_;  // one bit per wheel bucket
