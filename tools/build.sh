@@ -8,7 +8,7 @@ options=(--buildtype=release)
 if [ "${1:-}" = "--sanitize" ]; then
   directory=build-sanitize
   # Every UBSan finding aborts (no recovery), so a test cannot pass over one.
-  options=(--buildtype=debugoptimized -Db_sanitize=address,undefined -Dcpp_args=-fno-sanitize-recover=all)
+  options=(--buildtype=debugoptimized -Db_lto=false -Db_sanitize=address,undefined -Dcpp_args=-fno-sanitize-recover=all)
   # Clang's sanitizer runtimes leave symbols undefined at link time.
   if "${CXX:-c++}" --version | grep -q clang; then
     options+=(-Db_lundef=false)
