@@ -32,6 +32,12 @@ void event_queue::push_ready(const event& item) {
 
 void event_queue::push_wheel(const event& item, std::int64_t bucket) {
   const auto slot = static_cast<std::size_t>(bucket) & wheel_mask;
+  // A bucket that starts filling takes the buffer consumed most recently,
+  // which is still in the cache, rather than one untouched for a turn.
+  if (wheel_[slot].capacity() == 0 && !spare_buffers_.empty()) {
+    wheel_[slot].swap(spare_buffers_.back());
+    spare_buffers_.pop_back();
+  }
   wheel_[slot].push_back(item);
   occupied_[slot / 64] |= std::uint64_t{1} << (slot % 64);
 }
@@ -91,7 +97,9 @@ void event_queue::advance() const {
   const auto slot = static_cast<std::size_t>(bucket) & wheel_mask;
   ready_bodies_.clear();
   if ((occupied_[slot / 64] >> (slot % 64)) & 1) {
-    ready_bodies_.swap(wheel_[slot]);
+    if (ready_bodies_.capacity() > 0) spare_buffers_.push_back(std::move(ready_bodies_));
+    ready_bodies_ = std::move(wheel_[slot]);
+    wheel_[slot] = std::vector<event>();
     occupied_[slot / 64] &= ~(std::uint64_t{1} << (slot % 64));
   }
   while (!overflow_.empty() && bucket_of(overflow_.front().time) == bucket) {

@@ -90,6 +90,7 @@ class event_queue {
   mutable std::vector<std::vector<event>> wheel_;
   mutable std::vector<std::uint64_t> occupied_;  // one bit per wheel bucket
   mutable std::vector<event> overflow_;          // a min-heap by (time, sequence)
+  mutable std::vector<std::vector<event>> spare_buffers_;  // consumed buckets, most recent last
   std::size_t size_ = 0;
   std::uint64_t next_sequence_ = 0;
   time_ns last_popped_time_ = 0;
