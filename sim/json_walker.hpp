@@ -68,4 +68,19 @@ class json_object {
   std::set<std::string> asked_;  // every key this object supports
 };
 
+// A protocol's section of a scenario (its options, its workload), kept as
+// canonical JSON text in sim::scenario, parsed again for reading.
+class json_section {
+ public:
+  json_section(const std::string& text, const std::string& file, const std::string& pointer)
+      : value_(nlohmann::json::parse(text)), reader_(value_, file, pointer) {}
+  json_section(const json_section&) = delete;
+  json_section& operator=(const json_section&) = delete;
+  json_object& reader() { return reader_; }
+
+ private:
+  nlohmann::json value_;
+  json_object reader_;
+};
+
 }  // namespace sim

@@ -38,16 +38,15 @@ class bench_family final : public sim::system_definition {
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>&) const override {
     bench_options options;
-    const nlohmann::json protocol_options = nlohmann::json::parse(input.protocol_options_json);
-    sim::json_object protocol(protocol_options, input.source_file, "/protocol/options");
+    sim::json_section protocol_section(input.protocol_options_json, input.source_file, "/protocol/options");
+    sim::json_object& protocol = protocol_section.reader();
     options.messages_per_server =
         static_cast<std::uint32_t>(protocol.integer("messages_per_server", options.messages_per_server, 0, 100'000));
     options.timers_per_server = static_cast<std::uint32_t>(
         protocol.integer("timers_per_server", options.timers_per_server, 0, sim::max_timer_id));
     options.timer_period_ns = protocol.duration("timer_period", options.timer_period_ns, 1, 60 * sim::second);
     protocol.finish();
-    const nlohmann::json workload_options = nlohmann::json::parse(input.workload_json);
-    sim::json_object(workload_options, input.source_file, "/workload").finish();
+    sim::json_section(input.workload_json, input.source_file, "/workload").reader().finish();
     return std::make_shared<bench_system>(options);
   }
 };

@@ -49,12 +49,12 @@ class ping_family final : public sim::system_definition {
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
     ping_options options;
-    const nlohmann::json protocol_options = nlohmann::json::parse(input.protocol_options_json);
-    sim::json_object protocol(protocol_options, input.source_file, "/protocol/options");
+    sim::json_section protocol_section(input.protocol_options_json, input.source_file, "/protocol/options");
+    sim::json_object& protocol = protocol_section.reader();
     options.period_ns = protocol.duration("period", options.period_ns, sim::millisecond, 60 * sim::second);
     protocol.finish();
-    const nlohmann::json workload_options = nlohmann::json::parse(input.workload_json);
-    sim::json_object workload(workload_options, input.source_file, "/workload");
+    sim::json_section workload_section(input.workload_json, input.source_file, "/workload");
+    sim::json_object& workload = workload_section.reader();
     options.request_interval_ns =
         workload.duration("request_interval", options.request_interval_ns, sim::millisecond, 60 * sim::second);
     options.request_timeout_ns =
