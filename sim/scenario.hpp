@@ -119,6 +119,9 @@ struct fault_spec {
   friend bool operator==(const fault_spec&, const fault_spec&) = default;
 };
 
+// Each seed draws its mean time between faults from interval_ns and keeps
+// each kind with probability 1/2 (at least one); each gap is then drawn
+// within half the mean on either side.
 struct swarm_spec {
   bool enabled = false;
   range<time_ns> interval_ns = {500 * millisecond, 3 * second};

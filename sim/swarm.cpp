@@ -1,6 +1,8 @@
-// The generated half of a fault schedule: faults drawn from the seed's fault
-// stream at intervals the scenario bounds, of the kinds it enables, never
-// leaving more than max_faulty servers crashed, paused or lost at once.
+// The generated half of a fault schedule. Swarm testing (Groce et al. 2012;
+// tigerbeetle's vopr): each seed draws its own configuration first (the mean
+// time between faults from the scenario's range, and a random non-empty
+// subset of the enabled fault kinds), then faults from it, never leaving
+// more than max_faulty servers crashed, paused or lost at once.
 #include <algorithm>
 #include <vector>
 
@@ -47,6 +49,16 @@ std::vector<std::vector<std::string>> random_split(std::uint32_t servers, prng& 
   return groups;
 }
 
+// Each enabled kind stays on for this seed with probability 1/2; at least one.
+std::vector<fault_kind> choose_kinds(const std::vector<fault_kind>& enabled, prng& random) {
+  std::vector<fault_kind> chosen;
+  for (fault_kind kind : enabled) {
+    if (random.chance({1, 2})) chosen.push_back(kind);
+  }
+  if (chosen.empty()) chosen.push_back(enabled[random.below(enabled.size())]);
+  return chosen;
+}
+
 }  // namespace
 
 std::vector<fault_spec> generate_swarm_faults(const swarm_spec& swarm, std::uint32_t servers,
@@ -54,13 +66,18 @@ std::vector<fault_spec> generate_swarm_faults(const swarm_spec& swarm, std::uint
   SYNCSIM_ASSERT(!swarm.kinds.empty());
   SYNCSIM_ASSERT(servers > 0);
   prng random = prng::stream(seed, stream_purpose::faults);
+  const time_ns mean_gap = random.between(swarm.interval_ns.minimum, swarm.interval_ns.maximum);
+  const std::vector<fault_kind> kinds = choose_kinds(swarm.kinds, random);
+  const auto next_gap = [&random, mean_gap] {
+    return std::max<time_ns>(millisecond, random.between(mean_gap / 2, mean_gap + mean_gap / 2));
+  };
   faulty_servers faulty{std::vector<time_ns>(servers, 0)};
   std::vector<fault_spec> result;
-  time_ns now = random.between(swarm.interval_ns.minimum, swarm.interval_ns.maximum);
+  time_ns now = next_gap();
   while (now < duration_ns) {
     fault_spec fault;
     fault.at_ns = now;
-    fault.kind = swarm.kinds[random.below(swarm.kinds.size())];
+    fault.kind = kinds[random.below(kinds.size())];
     const time_ns duration = random.between(swarm.duration_ns.minimum, swarm.duration_ns.maximum);
     const std::vector<std::uint32_t> up = faulty.up_at(now);
     const bool may_take_down = !up.empty() && faulty.down_at(now) < swarm.max_faulty;
@@ -105,7 +122,7 @@ std::vector<fault_spec> generate_swarm_faults(const swarm_spec& swarm, std::uint
     }
     fault.pointer = "/faults/swarm";
     result.push_back(std::move(fault));
-    now += random.between(swarm.interval_ns.minimum, swarm.interval_ns.maximum);
+    now += next_gap();
   }
   return result;
 }
