@@ -22,7 +22,23 @@ TEST_CASE("ping.boot_count_increases catches ping.unsynced_boot_count within 50 
   CHECK(checker == "ping.boot_count_increases");
 }
 
-TEST_CASE("ping.peers_reachable fails when a server stays cut off after the heal") {
+TEST_CASE("ping.echo_matches catches ping.stale_echo on the first seed") {
+  sim::scenario input = default_scenario();
+  input.bugs = {"ping.stale_echo"};
+  std::string checker;
+  CHECK(first_failing_seed(input, 1, 1, &checker) == 1);
+  CHECK(checker == "ping.echo_matches");
+}
+
+TEST_CASE("ping.peers_reachable catches ping.silent_after_restart within 20 seeds") {
+  sim::scenario input = default_scenario();
+  input.bugs = {"ping.silent_after_restart"};
+  std::string checker;
+  CHECK(first_failing_seed(input, 1, 20, &checker) != -1);
+  CHECK(checker == "ping.peers_reachable");
+}
+
+TEST_CASE("ping.peers_reachable fails when the liveness bound is shorter than a ping period") {
   // A schedule that loses a server is not a liveness failure (lost servers
   // are not up), but a liveness bound too short for the first pongs is.
   sim::scenario input = default_scenario();

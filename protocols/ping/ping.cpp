@@ -19,6 +19,7 @@ void ping_server::on_start(const sim::step_context& context, const sim::disk_sta
   // Durable before anything leaves this node; the bug switch skips the fsync.
   out.set("boot_count", std::move(value), !options_.unsynced_boot_count);
   last_heard_ns_.assign(context.servers, -1);
+  if (options_.silent_after_restart && context.incarnation > 0) return;
   out.set_timer(ping_timer, options_.period_ns);
 }
 
@@ -33,7 +34,8 @@ void ping_server::on_message(const sim::step_context& context, const sim::envelo
   } else if (type == message_type::pong) {
     last_heard_ns_.at(message.from.process) = context.local_time_ns;
   } else if (type == message_type::echo_request) {
-    out.reply(message.from, encode(message_type::echo_reply, number, text));
+    out.reply(message.from, encode(message_type::echo_reply, number, options_.stale_echo ? last_echo_ : text));
+    last_echo_ = text;
   }
 }
 
@@ -48,7 +50,7 @@ void ping_server::on_timer(const sim::step_context& context, std::uint64_t timer
 
 std::uint64_t ping_server::hash_value() const {
   sim::hasher result;
-  result.add(boot_count_).add(sequence_);
+  result.add(boot_count_).add(sequence_).add_string(last_echo_);
   for (sim::time_ns heard : last_heard_ns_) result.add(static_cast<std::uint64_t>(heard));
   return result.value();
 }

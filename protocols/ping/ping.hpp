@@ -16,7 +16,9 @@ enum class message_type : std::uint8_t { ping, pong, echo_request, echo_reply };
 
 struct ping_options {
   sim::time_ns period_ns = 100 * sim::millisecond;
-  bool unsynced_boot_count = false;  // bug switch ping.unsynced_boot_count
+  bool unsynced_boot_count = false;   // bug switch ping.unsynced_boot_count
+  bool stale_echo = false;            // bug switch ping.stale_echo
+  bool silent_after_restart = false;  // bug switch ping.silent_after_restart
   sim::time_ns request_interval_ns = 50 * sim::millisecond;
   sim::time_ns request_timeout_ns = 500 * sim::millisecond;
   friend bool operator==(const ping_options&, const ping_options&) = default;
@@ -42,6 +44,7 @@ class ping_server final : public sim::actor_value<ping_server> {
   std::uint64_t boot_count_ = 0;
   std::uint64_t sequence_ = 0;
   std::vector<sim::time_ns> last_heard_ns_;
+  std::string last_echo_;  // only the stale_echo bug reads it
 };
 
 class ping_client final : public sim::actor_value<ping_client> {

@@ -44,7 +44,10 @@ class ping_family final : public sim::system_definition {
   std::vector<sim::checker_description> checkers() const override { return ping_checker_descriptions(); }
   std::vector<sim::bug_description> bugs() const override {
     return {{"ping.unsynced_boot_count", "ping.boot_count_increases",
-             "the boot count is written without fsync, so a crash soon after a restart forgets a boot"}};
+             "the boot count is written without fsync, so a crash soon after a restart forgets a boot"},
+            {"ping.stale_echo", "ping.echo_matches", "a server answers an echo with the text of the previous request"},
+            {"ping.silent_after_restart", "ping.peers_reachable",
+             "a restarted server never arms its ping timer again, so it never hears from its peers"}};
   }
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
@@ -61,6 +64,8 @@ class ping_family final : public sim::system_definition {
         workload.duration("request_timeout", options.request_timeout_ns, sim::millisecond, 60 * sim::second);
     workload.finish();
     options.unsynced_boot_count = bugs.count("ping.unsynced_boot_count") != 0;
+    options.stale_echo = bugs.count("ping.stale_echo") != 0;
+    options.silent_after_restart = bugs.count("ping.silent_after_restart") != 0;
     return std::make_shared<ping_system>(options);
   }
 };
