@@ -76,5 +76,13 @@ expect 0 "ping.unsynced_boot_count" -- "$syncsim" list bugs
 expect 0 "partition_one_way" -- "$syncsim" list faults
 expect 0 "kernel_events_per_second" -- "$syncsim" bench --json --events 20000
 
+# Linearizability of recorded histories: exit 0 linearizable, 1 not, 2 bad input.
+jepsen="$source_dir/test/data/jepsen"
+expect 0 "etcd_002.log: linearizable" -- "$syncsim" check-history "$jepsen/jepsen-etcd/etcd_002.log" --model register
+expect 1 "etcd_000.log: not-linearizable" -- "$syncsim" check-history "$jepsen/jepsen-etcd/etcd_000.log"
+expect 1 "c10-bad.txt: not-linearizable" -- "$syncsim" check-history "$jepsen/jepsen-kv/c10-bad.txt" --model kv
+expect 2 "cannot open the history" -- "$syncsim" check-history "$work/none.log"
+expect 2 "" -- "$syncsim" check-history "$jepsen/jepsen-kv/c10-ok.txt" --model paxos
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
