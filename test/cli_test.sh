@@ -82,6 +82,18 @@ expect 0 "etcd_002.log: linearizable" -- "$syncsim" check-history "$jepsen/jepse
 expect 1 "etcd_000.log: not-linearizable" -- "$syncsim" check-history "$jepsen/jepsen-etcd/etcd_000.log"
 expect 1 "c10-bad.txt: not-linearizable" -- "$syncsim" check-history "$jepsen/jepsen-kv/c10-bad.txt" --model kv
 expect 2 "cannot open the history" -- "$syncsim" check-history "$work/none.log"
+# syncsim's own history format: a run writes it, check-history reads it.
+expect 0 "result           pass" -- "$syncsim" run --seed 5 --history "$work/history.jsonl"
+grep -q '"type":"invoke","f":"echo"' "$work/history.jsonl" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL: no echo invocations in the history file"; }
+cat >"$work/register.jsonl" <<'HISTORY'
+{"index":0,"time_ns":1,"process":"c0","type":"invoke","f":"write","key":"x","value":"1"}
+{"index":1,"time_ns":2,"process":"c0","type":"ok","f":"write","key":"x","value":""}
+{"index":2,"time_ns":3,"process":"c1","type":"invoke","f":"read","key":"x","value":""}
+{"index":3,"time_ns":4,"process":"c1","type":"ok","f":"read","key":"x","value":"nil"}
+HISTORY
+expect 1 "register.jsonl: not-linearizable (key \"x\")" -- "$syncsim" check-history "$work/register.jsonl" --model register
+sed -i 's/"value":"nil"/"value":"1"/' "$work/register.jsonl"
+expect 0 "register.jsonl: linearizable" -- "$syncsim" check-history "$work/register.jsonl" --model register
 expect 2 "" -- "$syncsim" check-history "$jepsen/jepsen-kv/c10-ok.txt" --model paxos
 
 echo "$passed passed, $failed failed"

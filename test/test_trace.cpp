@@ -6,6 +6,7 @@
 
 #include "doctest/doctest.h"
 #include "test/scenario_helpers.hpp"
+#include "traces/history_file.hpp"
 #include "traces/replay.hpp"
 #include "traces/trace_format.hpp"
 #include "traces/trace_writer.hpp"
@@ -82,4 +83,22 @@ TEST_CASE("the trace's footer carries the result and the stream hash of the run"
   CHECK(lines.back().find("\"type\":\"footer\"") != std::string::npos);
   CHECK(lines.back().find(traces::hex64(result.trace_hash)) != std::string::npos);
   CHECK(lines.size() == result.records + 2);
+}
+
+TEST_CASE("the client history file holds every invoke and completion, and reads back as operations") {
+  const sim::scenario input = test_support::default_scenario();
+  sim::simulation run(sim::resolve_run_config(input, 9), protocols::configure_system(input));
+  REQUIRE(run.run().passed());
+  const std::string path = temporary_path("history.jsonl");
+  traces::write_history(path, run.state());
+  std::size_t invokes = 0;
+  for (const auto& item : run.state().history()) invokes += item.record.type == sim::history_type::invoke ? 1 : 0;
+  REQUIRE(invokes > 100);
+  CHECK(read_lines(path).size() == run.state().history().size());
+  const auto operations = traces::read_history_file(path);
+  CHECK(operations.size() == invokes);
+  for (const auto& item : operations) {
+    CHECK(item.function == "echo");
+    if (item.output_known) CHECK(item.output == item.input);
+  }
 }

@@ -2,11 +2,13 @@
 // history linearizable? Reads Jepsen's etcd logs and EDN key-value histories.
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 
 #include "tools/commands.hpp"
 #include "tools/exit_codes.hpp"
+#include "traces/history_file.hpp"
 #include "traces/jepsen_history.hpp"
 
 namespace tools {
@@ -19,10 +21,19 @@ struct check_history_options {
   bool json = false;
 };
 
+// syncsim's own history files are JSON objects; Jepsen's are log lines or
+// EDN maps ("{:process ...").
+bool is_syncsim_history(const std::string& path) {
+  std::ifstream input(path);
+  std::string first;
+  std::getline(input, first);
+  return first.rfind("{\"", 0) == 0;
+}
+
 int check_one(const std::string& path, const check_history_options& options, nlohmann::json& report) {
   std::vector<sim::linearizability::operation> history;
   try {
-    history = traces::read_jepsen_history(path);
+    history = is_syncsim_history(path) ? traces::read_history_file(path) : traces::read_jepsen_history(path);
   } catch (const traces::history_error& error) {
     std::cerr << "syncsim check-history: " << error.what() << "\n";
     return exit_usage;
@@ -68,7 +79,7 @@ int check_histories(const check_history_options& options) {
 void add_check_history_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<check_history_options>();
   CLI::App* command = app.add_subcommand(
-      "check-history", "Check that recorded client histories (Jepsen etcd logs, EDN key-value histories) are linearizable");
+      "check-history", "Check that client histories are linearizable: `syncsim run --history` files, Jepsen etcd logs, EDN key-value histories");
   command->add_option("histories", options->paths, "History files")->required();
   command->add_option("--model", options->model, "The sequential specification: register or kv")
       ->check(CLI::IsMember({"register", "kv"}));

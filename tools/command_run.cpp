@@ -11,6 +11,7 @@
 #include "tools/default_scenario.hpp"
 #include "tools/exit_codes.hpp"
 #include "tools/scenario_input.hpp"
+#include "traces/history_file.hpp"
 #include "traces/trace_format.hpp"
 #include "traces/trace_writer.hpp"
 
@@ -22,6 +23,7 @@ struct run_options {
   std::uint64_t seed = 0;
   bool seed_given = false;
   std::string trace_path;
+  std::string history_path;
   bool json = false;
   bool print_default = false;
   std::vector<std::string> bugs;
@@ -136,6 +138,14 @@ int run(const run_options& options) {
   }
   const sim::run_result result = simulation.run();
   if (writer) writer->finish(result);
+  if (!options.history_path.empty()) {
+    try {
+      traces::write_history(options.history_path, simulation.state());
+    } catch (const std::runtime_error& error) {
+      std::cerr << "syncsim run: " << error.what() << "\n";
+      return exit_usage;
+    }
+  }
   const std::string replay = replay_command(input, seed, options.bugs);
   if (options.json) {
     std::cout << summary_json(input, seed, result, replay).dump(2) << "\n";
@@ -154,6 +164,8 @@ void add_run_command(CLI::App& app, int& exit_code) {
   command->add_option("--seed", options->seed, "The seed (default: a fresh one, printed)")
       ->each([options](const std::string&) { options->seed_given = true; });
   command->add_option("--trace", options->trace_path, "Write the trace (JSON Lines) to this file");
+  command->add_option("--history", options->history_path,
+                      "Write the client history (invoke, ok, fail, info; JSON Lines) to this file");
   command->add_flag("--json", options->json, "Print the summary as one JSON object");
   command->add_flag("--print-default", options->print_default, "Print the built-in scenario and exit");
   command->add_option("--bug", options->bugs, "Turn on a bug switch (repeatable; see `syncsim list bugs`)")
