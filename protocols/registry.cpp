@@ -4,12 +4,14 @@
 
 #include "protocols/bench/bench_system.hpp"
 #include "protocols/ping/ping_system.hpp"
+#include "protocols/raft/raft_system.hpp"
 
 namespace protocols {
 
 const std::vector<const sim::system_definition*>& system_definitions() {
   static const std::vector<const sim::system_definition*> definitions = {
       &ping::ping_definition(),
+      &raft::raft_definition(),
       &bench::bench_definition(),
   };
   return definitions;

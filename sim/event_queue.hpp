@@ -20,8 +20,7 @@ enum class event_kind : std::uint8_t {
   deliver,      // a message arrives at its destination
   timer,        // an actor's timer fires
   fault,        // a scheduled fault takes effect
-  resume,       // a paused process resumes
-  flush,        // the OS flushes a node's disk (fsync policy "no")
+  depart,       // a message that waited for its sender's fsync leaves
 };
 
 struct event {

@@ -160,6 +160,42 @@ std::optional<bool> search::run(std::uint64_t budget, std::uint64_t& explored) {
 
 }  // namespace
 
+void history_builder::invoke(std::uint64_t client, std::uint64_t time, std::string function, std::string key,
+                             std::string input) {
+  operation item;
+  item.client = client;
+  item.call = time;
+  item.function = std::move(function);
+  item.key = std::move(key);
+  item.input = std::move(input);
+  open_.emplace_back(client, operations_.size());
+  operations_.push_back(std::move(item));
+}
+
+bool history_builder::complete(std::uint64_t client, std::uint64_t time, bool ok, std::string output) {
+  const auto pending = std::find_if(open_.begin(), open_.end(), [client](const auto& entry) { return entry.first == client; });
+  if (pending == open_.end()) return false;
+  operation& item = operations_[pending->second];
+  open_.erase(pending);
+  if (ok) {
+    item.returned = time;
+    item.output = std::move(output);
+  } else {
+    item.output_known = false;
+  }
+  return true;
+}
+
+std::vector<operation> history_builder::finish() {
+  for (const auto& [client, index] : open_) operations_[index].output_known = false;
+  open_.clear();
+  // Reads whose outcome is unknown constrain nothing.
+  std::erase_if(operations_, [](const operation& item) {
+    return !item.output_known && (item.function == "read" || item.function == "get");
+  });
+  return std::move(operations_);
+}
+
 verdict check(const std::vector<operation>& history, const model& specification, std::uint64_t state_budget) {
   std::map<std::string, std::vector<const operation*>> partitions;
   for (const operation& item : history) partitions[item.key].push_back(&item);

@@ -30,6 +30,22 @@ struct operation {
   bool output_known = true;
 };
 
+// Pairs a history's events into operations: each client's invoke is closed
+// by its next completion. ok returns with an output; info (or no completion
+// at all) leaves the outcome unknown; a fail is kept as unknown too, which
+// is weaker (it may not have happened) but never wrongly strict.
+class history_builder {
+ public:
+  void invoke(std::uint64_t client, std::uint64_t time, std::string function, std::string key, std::string input);
+  // Returns false if the client has no operation open.
+  bool complete(std::uint64_t client, std::uint64_t time, bool ok, std::string output);
+  std::vector<operation> finish();
+
+ private:
+  std::vector<operation> operations_;
+  std::vector<std::pair<std::uint64_t, std::size_t>> open_;  // client, operation
+};
+
 // A sequential specification over states encoded as strings.
 class model {
  public:

@@ -92,8 +92,6 @@ void world::crash_process(process_id id) {
   process_state& process = processes_[id];
   SYNCSIM_ASSERT(process.status == process_status::up || process.status == process_status::paused);
   process.storage.crash(now_);
-  process.incarnation_ended_at.resize(process.incarnation + 1, time_never);
-  process.incarnation_ended_at[process.incarnation] = now_;
   process.incarnation++;
   for (instance_state& instance : process.instances) {
     instance.value = actor_box();
@@ -138,8 +136,7 @@ void world::step(record_sink& sink) {
     case event_kind::deliver: handle_delivery(item, sink); return;
     case event_kind::timer: handle_timer(item, sink); return;
     case event_kind::fault: handle_fault(item, sink); return;
-    case event_kind::resume:
-    case event_kind::flush: return;
+    case event_kind::depart: handle_departure(item, sink); return;
   }
   SYNCSIM_ASSERT(false);
 }

@@ -63,7 +63,6 @@ struct process_state {
   bool server = true;
   process_status status = process_status::up;
   std::uint64_t incarnation = 0;
-  std::vector<time_ns> incarnation_ended_at;  // index: incarnation
   std::vector<instance_state> instances;
   prng random;
   drifting_clock clock;
@@ -165,6 +164,8 @@ class world {
   std::uint64_t allocate_message_slot();
   void set_timer(address self, std::uint64_t timer_id, time_ns delay_ns);
   void handle_delivery(const event& item, record_sink& sink);
+  void handle_departure(const event& item, record_sink& sink);
+  void dispatch(std::uint64_t slot, record_sink& sink);
   void handle_timer(const event& item, record_sink& sink);
   void handle_fault(const event& item, record_sink& sink);
   bool defer_if_paused(const event& item);

@@ -51,10 +51,36 @@ void world::apply_send(address self, send_effect& send, record_sink& sink) {
   item.depart_at = std::max(now_, sender.storage.busy_until());
   item.sender_incarnation = sender.incarnation;
   item.in_flight = true;
+  if (item.depart_at > now_) {
+    // Held back by an fsync: it meets the network only when it leaves, and
+    // not at all if the sender crashes first.
+    events_.push({item.depart_at, 0, slot, item.id, self.process, self.instance, event_kind::depart});
+    return;
+  }
+  dispatch(slot, sink);
+}
 
-  const delivery_plan plan =
-      network_.plan(self.process, send.to.process, item.depart_at, item.payload.size());
-  if (!network_.connected(self.process, send.to.process)) {
+void world::handle_departure(const event& item, record_sink& sink) {
+  const message& leaving = messages_[item.first];
+  SYNCSIM_ASSERT(leaving.in_flight);
+  SYNCSIM_ASSERT(leaving.id == item.second);
+  const process_state& sender = processes_[leaving.from.process];
+  if (leaving.sender_incarnation != sender.incarnation) {
+    network_.statistics().dropped_crash++;
+    drop_record(leaving, "sender crashed before sending", sink);
+    release_message(item.first);
+    return;
+  }
+  dispatch(item.first, sink);
+}
+
+// A message leaves its sender now: the network decides its fate.
+void world::dispatch(std::uint64_t slot, record_sink& sink) {
+  message& item = messages_[slot];
+  const address self = item.from;
+  const address destination = item.to;
+  const delivery_plan plan = network_.plan(self.process, destination.process, now_, item.payload.size());
+  if (!network_.connected(self.process, destination.process)) {
     network_.statistics().dropped_partition++;
     drop_record(item, "partition", sink);
     release_message(slot);
@@ -68,15 +94,15 @@ void world::apply_send(address self, send_effect& send, record_sink& sink) {
   if (plan.duplicated) {
     const std::uint64_t copy_slot = allocate_message_slot();
     messages_[copy_slot] = messages_[slot];
-    events_.push({plan.duplicate_arrival, 0, copy_slot, messages_[copy_slot].id, send.to.process,
-                  send.to.instance, event_kind::deliver});
+    events_.push({plan.duplicate_arrival, 0, copy_slot, messages_[copy_slot].id, destination.process,
+                  destination.instance, event_kind::deliver});
   }
   message& original = messages_[slot];  // the duplicate may have moved the slots
   if (plan.corrupted) {
     original.payload[plan.corrupt_bit / 8] ^= static_cast<std::uint8_t>(1U << (plan.corrupt_bit % 8));
   }
   SYNCSIM_ASSERT(plan.arrival >= original.depart_at);
-  events_.push({plan.arrival, 0, slot, original.id, send.to.process, send.to.instance, event_kind::deliver});
+  events_.push({plan.arrival, 0, slot, original.id, destination.process, destination.instance, event_kind::deliver});
 }
 
 std::uint64_t world::allocate_message_slot() {
@@ -116,17 +142,10 @@ void world::drop_record(const message& item, const char* reason, record_sink& si
 // Why a message that arrives now cannot be handed to its receiver, or
 // nullptr. Counts the drop.
 const char* world::arrival_blocked(const message& item) {
-  const process_state& sender = processes_[item.from.process];
   network_statistics& counters = network_.statistics();
   if (processes_[item.to.process].status != process_status::up) {
     counters.dropped_crash++;
     return "receiver down";
-  }
-  // A send that was waiting for its fsync when the sender crashed never left.
-  if (item.sender_incarnation < sender.incarnation &&
-      sender.incarnation_ended_at[item.sender_incarnation] < item.depart_at) {
-    counters.dropped_crash++;
-    return "sender crashed before sending";
   }
   if (!network_.connected(item.from.process, item.to.process)) {
     counters.dropped_partition++;

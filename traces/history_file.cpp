@@ -49,8 +49,8 @@ void write_history(const std::string& path, const sim::world& state) {
 std::vector<sim::linearizability::operation> read_history_file(const std::string& path) {
   std::ifstream input(path);
   if (!input) throw history_error(path + ":0: cannot open the history");
-  std::vector<sim::linearizability::operation> result;
-  std::map<std::string, std::size_t> open;
+  sim::linearizability::history_builder builder;
+  std::map<std::string, std::uint64_t> clients;
   std::string text;
   std::size_t number = 0;
   while (std::getline(input, text)) {
@@ -61,36 +61,21 @@ std::vector<sim::linearizability::operation> read_history_file(const std::string
     } catch (const nlohmann::json::exception& error) {
       throw history_error(path + ":" + std::to_string(number) + ": malformed JSON: " + error.what());
     }
-    const std::string process = field(line, "process", path, number);
+    const std::uint64_t client = clients.emplace(field(line, "process", path, number), clients.size()).first->second;
     const std::string type = field(line, "type", path, number);
     if (type == "invoke") {
-      sim::linearizability::operation item;
-      item.client = result.size();
-      item.call = number;
-      item.function = field(line, "f", path, number);
-      item.key = field(line, "key", path, number);
-      item.input = field(line, "value", path, number);
-      open[process] = result.size();
-      result.push_back(item);
-      continue;
-    }
-    const auto pending = open.find(process);
-    if (pending == open.end()) {
-      throw history_error(path + ":" + std::to_string(number) + ": " + process + " completes an operation it never invoked");
-    }
-    sim::linearizability::operation& item = result[pending->second];
-    open.erase(pending);
-    if (type == "ok") {
-      item.returned = number;
-      item.output = field(line, "value", path, number);
-    } else if (type == "info" || type == "fail") {
-      item.output_known = false;  // fail: did not happen; treated as may-have-happened, which is weaker
+      builder.invoke(client, number, field(line, "f", path, number), field(line, "key", path, number),
+                     field(line, "value", path, number));
+    } else if (type == "ok" || type == "info" || type == "fail") {
+      if (!builder.complete(client, number, type == "ok", field(line, "value", path, number))) {
+        throw history_error(path + ":" + std::to_string(number) + ": " + line["process"].get<std::string>() +
+                            " completes an operation it never invoked");
+      }
     } else {
       throw history_error(path + ":" + std::to_string(number) + ": unknown type \"" + type + "\"");
     }
   }
-  for (const auto& [process, index] : open) result[index].output_known = false;
-  return result;
+  return builder.finish();
 }
 
 }  // namespace traces

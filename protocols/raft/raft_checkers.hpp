@@ -1,0 +1,18 @@
+#pragma once
+// Raft's checkers (INVARIANTS.md, Raft): the safety properties of the paper's
+// Figure 3 checked incrementally after every event, white-box checks of term
+// and vote across restarts, linearizability of the client history, and
+// progress after the heal.
+
+#include <memory>
+#include <vector>
+
+#include "sim/checker.hpp"
+#include "sim/system.hpp"
+
+namespace protocols::raft {
+
+std::vector<sim::checker_description> raft_checker_descriptions();
+std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape);
+
+}  // namespace protocols::raft

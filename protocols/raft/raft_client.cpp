@@ -1,0 +1,83 @@
+#include "protocols/raft/raft_client.hpp"
+
+#include "protocols/raft/raft_messages.hpp"
+#include "sim/hash.hpp"
+
+namespace protocols::raft {
+
+void raft_client::on_start(const sim::step_context&, const sim::disk_state&, sim::effects& out) {
+  out.set_timer(next_operation_timer, options_.request_interval_ns);
+}
+
+void raft_client::start_operation(const sim::step_context& context, sim::effects& out) {
+  sequence_++;
+  waiting_ = true;
+  attempt_ = 0;
+  key_ = "k" + std::to_string(context.rng().below(options_.keys));
+  const auto value = [&] { return std::to_string(context.rng().below(options_.values)); };
+  switch (context.rng().below(3)) {
+    case 0:
+      function_ = "read";
+      input_ = "";
+      break;
+    case 1:
+      function_ = "write";
+      input_ = value();
+      break;
+    default:
+      function_ = "cas";
+      input_ = value();
+      input_ += " " + value();
+      break;
+  }
+  out.record({sim::history_type::invoke, function_, key_, input_});
+  send_request(context, out);
+}
+
+void raft_client::send_request(const sim::step_context& context, sim::effects& out) {
+  if (target_ < 0 || attempt_ > 0) target_ = static_cast<std::int64_t>(context.rng().below(context.servers));
+  attempt_++;
+  const std::string command = function_ + " " + key_ + (input_.empty() ? "" : " " + input_);
+  out.request(context.server(static_cast<std::uint32_t>(target_)),
+              encode(client_request{context.self.process, sequence_, command}));
+  out.set_timer(timeout_timer, options_.request_timeout_ns);
+}
+
+void raft_client::finish(sim::history_type type, const std::string& output, sim::effects& out) {
+  waiting_ = false;
+  completed_ += type == sim::history_type::ok ? 1 : 0;
+  out.record({type, function_, key_, output});
+  out.cancel_timer(timeout_timer);
+  out.set_timer(next_operation_timer, options_.request_interval_ns);
+}
+
+void raft_client::on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) {
+  const client_reply reply = decode_client_reply(message);
+  if (!waiting_ || reply.sequence != sequence_) return;  // late or duplicated
+  if (reply.status == reply_status::ok) {
+    target_ = reply.leader_hint;  // the leader answered: ask it first next time
+    return finish(sim::history_type::ok, reply.result, out);
+  }
+  // Not the leader: try the hinted one now (a retry of the same sequence).
+  if (reply.leader_hint >= 0 && reply.leader_hint != target_) {
+    target_ = reply.leader_hint;
+    const std::string command = function_ + " " + key_ + (input_.empty() ? "" : " " + input_);
+    out.request(context.server(static_cast<std::uint32_t>(target_)),
+                encode(client_request{context.self.process, sequence_, command}));
+  }
+}
+
+void raft_client::on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) {
+  if (timer_id == next_operation_timer && !waiting_) return start_operation(context, out);
+  if (timer_id != timeout_timer || !waiting_) return;
+  if (attempt_ >= options_.attempts) return finish(sim::history_type::info, "", out);
+  send_request(context, out);
+}
+
+std::uint64_t raft_client::hash_value() const {
+  sim::hasher result;
+  result.add(sequence_).add(waiting_).add(attempt_).add(static_cast<std::uint64_t>(target_));
+  return result.add_string(function_).add_string(key_).add_string(input_).add(completed_).value();
+}
+
+}  // namespace protocols::raft

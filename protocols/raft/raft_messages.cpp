@@ -1,0 +1,169 @@
+#include "protocols/raft/raft_messages.hpp"
+
+namespace protocols::raft {
+namespace {
+
+sim::byte_writer start(sim::bytes& payload, message_type type) {
+  sim::byte_writer writer(payload);
+  writer.u8(static_cast<std::uint8_t>(type));
+  return writer;
+}
+
+sim::byte_reader body(const sim::envelope& message) {
+  sim::byte_reader reader(message.payload.data(), message.payload.size());
+  reader.u8();
+  return reader;
+}
+
+}  // namespace
+
+sim::bytes encode(const request_vote& message) {
+  sim::bytes payload;
+  start(payload, message_type::request_vote).u64(message.term).u64(message.last_index).u64(message.last_term);
+  return payload;
+}
+
+sim::bytes encode(const vote& message) {
+  sim::bytes payload;
+  start(payload, message_type::vote).u64(message.term).u8(message.granted ? 1 : 0);
+  return payload;
+}
+
+sim::bytes encode(const append_entries& message) {
+  sim::bytes payload;
+  sim::byte_writer writer = start(payload, message_type::append_entries);
+  writer.u64(message.term).u64(message.previous_index).u64(message.previous_term).u64(message.commit);
+  writer.u32(static_cast<std::uint32_t>(message.entries.size()));
+  for (const log_entry& entry : message.entries) {
+    writer.u64(entry.term).text(entry.command).u64(entry.client).u64(entry.sequence);
+  }
+  return payload;
+}
+
+sim::bytes encode(const append_response& message) {
+  sim::bytes payload;
+  start(payload, message_type::append_response).u64(message.term).u8(message.success ? 1 : 0).u64(message.index);
+  return payload;
+}
+
+sim::bytes encode(const client_request& message) {
+  sim::bytes payload;
+  start(payload, message_type::client_request).u64(message.client).u64(message.sequence).text(message.command);
+  return payload;
+}
+
+sim::bytes encode(const client_reply& message) {
+  sim::bytes payload;
+  start(payload, message_type::client_reply)
+      .u64(message.sequence)
+      .u8(static_cast<std::uint8_t>(message.status))
+      .i64(message.leader_hint)
+      .text(message.result);
+  return payload;
+}
+
+message_type type_of(const sim::envelope& message) {
+  SYNCSIM_ASSERT(!message.payload.empty());
+  const std::uint8_t type = message.payload[0];
+  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::client_reply));
+  return static_cast<message_type>(type);
+}
+
+request_vote decode_request_vote(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  request_vote result;
+  result.term = reader.u64();
+  result.last_index = reader.u64();
+  result.last_term = reader.u64();
+  return result;
+}
+
+vote decode_vote(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  vote result;
+  result.term = reader.u64();
+  result.granted = reader.u8() != 0;
+  return result;
+}
+
+append_entries decode_append_entries(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  append_entries result;
+  result.term = reader.u64();
+  result.previous_index = reader.u64();
+  result.previous_term = reader.u64();
+  result.commit = reader.u64();
+  const std::uint32_t count = reader.u32();
+  for (std::uint32_t index = 0; index < count; ++index) {
+    log_entry entry;
+    entry.term = reader.u64();
+    entry.command = reader.text();
+    entry.client = reader.u64();
+    entry.sequence = reader.u64();
+    result.entries.push_back(std::move(entry));
+  }
+  return result;
+}
+
+append_response decode_append_response(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  append_response result;
+  result.term = reader.u64();
+  result.success = reader.u8() != 0;
+  result.index = reader.u64();
+  return result;
+}
+
+client_request decode_client_request(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  client_request result;
+  result.client = reader.u64();
+  result.sequence = reader.u64();
+  result.command = reader.text();
+  return result;
+}
+
+client_reply decode_client_reply(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  client_reply result;
+  result.sequence = reader.u64();
+  result.status = static_cast<reply_status>(reader.u8());
+  result.leader_hint = reader.i64();
+  result.result = reader.text();
+  return result;
+}
+
+std::string describe(const sim::envelope& message) {
+  const auto number = [](std::uint64_t value) { return std::to_string(value); };
+  switch (type_of(message)) {
+    case message_type::request_vote: {
+      const request_vote item = decode_request_vote(message);
+      return "request-vote t=" + number(item.term) + " last=" + number(item.last_index) + "/" + number(item.last_term);
+    }
+    case message_type::vote: {
+      const vote item = decode_vote(message);
+      return std::string(item.granted ? "vote-granted" : "vote-refused") + " t=" + number(item.term);
+    }
+    case message_type::append_entries: {
+      const append_entries item = decode_append_entries(message);
+      return "append t=" + number(item.term) + " prev=" + number(item.previous_index) + "/" +
+             number(item.previous_term) + " n=" + number(item.entries.size()) + " commit=" + number(item.commit);
+    }
+    case message_type::append_response: {
+      const append_response item = decode_append_response(message);
+      return std::string(item.success ? "append-ok" : "append-refused") + " t=" + number(item.term) +
+             " index=" + number(item.index);
+    }
+    case message_type::client_request: {
+      const client_request item = decode_client_request(message);
+      return "request #" + number(item.sequence) + " " + item.command;
+    }
+    case message_type::client_reply: {
+      const client_reply item = decode_client_reply(message);
+      return "reply #" + number(item.sequence) + (item.status == reply_status::ok ? " ok " + item.result : " not-leader");
+    }
+  }
+  return "unknown";
+}
+
+}  // namespace protocols::raft

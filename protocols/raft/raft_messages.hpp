@@ -1,0 +1,91 @@
+#pragma once
+// Raft's messages (the paper's Figure 2) and the client protocol, encoded as
+// bytes with sim::byte_writer so that they can be checksummed, corrupted and
+// snapshotted like any payload.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "sim/actor.hpp"
+
+namespace protocols::raft {
+
+struct log_entry {
+  std::uint64_t term = 0;
+  std::string command;     // "write x 3", "read x", "cas x 1 2", or "" for a leader's no-op
+  std::uint64_t client = 0;    // process id of the client, for its session
+  std::uint64_t sequence = 0;  // the client's sequence number; 0 for no-ops
+  friend bool operator==(const log_entry&, const log_entry&) = default;
+};
+
+enum class message_type : std::uint8_t {
+  request_vote,
+  vote,
+  append_entries,
+  append_response,
+  client_request,  // from a client, or forwarded by a follower
+  client_reply,
+};
+
+struct request_vote {
+  std::uint64_t term = 0;
+  std::uint64_t last_index = 0;
+  std::uint64_t last_term = 0;
+};
+
+struct vote {
+  std::uint64_t term = 0;
+  bool granted = false;
+};
+
+struct append_entries {
+  std::uint64_t term = 0;
+  std::uint64_t previous_index = 0;
+  std::uint64_t previous_term = 0;
+  std::uint64_t commit = 0;
+  std::vector<log_entry> entries;
+};
+
+struct append_response {
+  std::uint64_t term = 0;
+  bool success = false;
+  // On success, the last index now matching the leader; on failure, a hint:
+  // the index after which the follower's log may still match.
+  std::uint64_t index = 0;
+};
+
+struct client_request {
+  std::uint64_t client = 0;  // the client's process id, also when forwarded
+  std::uint64_t sequence = 0;
+  std::string command;
+};
+
+enum class reply_status : std::uint8_t { ok, not_leader };
+
+struct client_reply {
+  std::uint64_t sequence = 0;
+  reply_status status = reply_status::ok;
+  std::int64_t leader_hint = -1;  // a server id, or -1 when unknown
+  std::string result;
+};
+
+sim::bytes encode(const request_vote& message);
+sim::bytes encode(const vote& message);
+sim::bytes encode(const append_entries& message);
+sim::bytes encode(const append_response& message);
+sim::bytes encode(const client_request& message);
+sim::bytes encode(const client_reply& message);
+
+message_type type_of(const sim::envelope& message);
+request_vote decode_request_vote(const sim::envelope& message);
+vote decode_vote(const sim::envelope& message);
+append_entries decode_append_entries(const sim::envelope& message);
+append_response decode_append_response(const sim::envelope& message);
+client_request decode_client_request(const sim::envelope& message);
+client_reply decode_client_reply(const sim::envelope& message);
+
+// "append t=3 prev=4/2 n=2 commit=4" and so on, for traces.
+std::string describe(const sim::envelope& message);
+
+}  // namespace protocols::raft

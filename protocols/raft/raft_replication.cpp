@@ -1,0 +1,113 @@
+// Raft log replication: AppendEntries, responses with fast backtracking,
+// pipelined sends in batches, and commit by counting current-term replicas.
+#include <algorithm>
+
+#include "protocols/raft/raft_server.hpp"
+
+namespace protocols::raft {
+namespace {
+
+sim::bytes encode_entry(const log_entry& entry) {
+  sim::bytes record;
+  sim::byte_writer(record).u64(entry.term).text(entry.command).u64(entry.client).u64(entry.sequence);
+  return record;
+}
+
+}  // namespace
+
+void raft_server::append_to_log(log_entry entry, sim::effects& out) {
+  out.push("log", encode_entry(entry), true);
+  chain_.push_back(entry_chain(chain_at(last_index()), entry));
+  log_.push_back(std::move(entry));
+  if (role_ == role::leader) match_[self_] = last_index();
+}
+
+void raft_server::truncate_log(std::uint64_t length, sim::effects& out) {
+  // Committed entries are never removed; a checker would catch it anyway,
+  // but the protocol asserts its own reasoning too.
+  SYNCSIM_ASSERT(length >= commit_);
+  out.truncate("log", length, true);
+  log_.resize(length);
+  chain_.resize(length);
+}
+
+void raft_server::send_append(const sim::step_context& context, std::uint32_t peer, sim::effects& out) {
+  const std::uint64_t next = std::clamp<std::uint64_t>(next_[peer], 1, last_index() + 1);
+  append_entries message;
+  message.term = term_;
+  message.previous_index = next - 1;
+  message.previous_term = term_at(next - 1);
+  message.commit = commit_;
+  const std::uint64_t end = std::min<std::uint64_t>(last_index(), next - 1 + options_.batch_max);
+  for (std::uint64_t index = next; index <= end; ++index) message.entries.push_back(log_[index - 1]);
+  // Pipelining: assume success and send the next batch without waiting; a
+  // refusal moves next_ back.
+  next_[peer] = end + 1;
+  out.send(context.server(peer), encode(message));
+}
+
+void raft_server::broadcast_append(const sim::step_context& context, sim::effects& out) {
+  for (std::uint32_t peer = 0; peer < servers_; ++peer) {
+    if (peer != self_) send_append(context, peer, out);
+  }
+}
+
+void raft_server::on_append_entries(const sim::step_context& context, const sim::envelope& message,
+                                    sim::effects& out) {
+  const append_entries request = decode_append_entries(message);
+  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0}));
+  SYNCSIM_ASSERT(!(role_ == role::leader && request.term == term_));  // one leader per term
+  become_follower(context, request.term, message.from.process, out);
+  if (request.previous_index > last_index() || term_at(request.previous_index) != request.previous_term) {
+    const std::uint64_t hint = std::min(last_index(), request.previous_index == 0 ? 0 : request.previous_index - 1);
+    return out.send(message.from, encode(append_response{term_, false, hint}));
+  }
+  std::uint64_t index = request.previous_index;
+  for (const log_entry& entry : request.entries) {
+    index++;
+    if (index <= last_index()) {
+      // An entry that matches stays, even from a stale or duplicated
+      // AppendEntries; only a conflict truncates.
+      if (term_at(index) == entry.term) continue;
+      truncate_log(index - 1, out);
+    }
+    append_to_log(entry, out);
+  }
+  commit_ = std::max(commit_, std::min(request.commit, index));
+  apply_committed(context, out);
+  out.send(message.from, encode(append_response{term_, true, index}));
+}
+
+void raft_server::on_append_response(const sim::step_context& context, const sim::envelope& message,
+                                     sim::effects& out) {
+  const append_response response = decode_append_response(message);
+  if (response.term > term_) return become_follower(context, response.term, -1, out);
+  if (role_ != role::leader || response.term != term_) return;
+  const std::uint32_t peer = message.from.process;
+  if (response.success) {
+    match_[peer] = std::max(match_[peer], response.index);
+    next_[peer] = std::max(next_[peer], match_[peer] + 1);
+    advance_commit(context, out);
+    if (next_[peer] <= last_index()) send_append(context, peer, out);
+    return;
+  }
+  next_[peer] = std::max<std::uint64_t>(match_[peer] + 1, std::min(next_[peer] - 1, response.index + 1));
+  send_append(context, peer, out);
+}
+
+// The highest index replicated on a majority whose entry is of the current
+// term (Figure 8: counting replicas of an older term's entry is unsafe).
+void raft_server::advance_commit(const sim::step_context& context, sim::effects& out) {
+  for (std::uint64_t index = last_index(); index > commit_; --index) {
+    if (!options_.commit_previous_term && term_at(index) != term_) break;
+    std::uint32_t replicas = 0;
+    for (std::uint32_t server = 0; server < servers_; ++server) replicas += match_[server] >= index ? 1 : 0;
+    if (replicas * 2 > servers_) {
+      commit_ = index;
+      apply_committed(context, out);
+      return;
+    }
+  }
+}
+
+}  // namespace protocols::raft

@@ -1,0 +1,111 @@
+#pragma once
+// A Raft server as a value-type actor (anchor: etcd-io/raft's raft.go).
+// Role changes go through become_follower/candidate/leader, which reset the
+// role's volatile state. Term, vote and log are durable before any message
+// that depends on them leaves: every such write is synchronous, and the
+// kernel holds later sends until the fsync completes.
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "protocols/raft/raft_messages.hpp"
+#include "sim/actor.hpp"
+
+namespace protocols::raft {
+
+struct raft_options {
+  sim::time_ns election_timeout_min_ns = 150 * sim::millisecond;
+  sim::time_ns election_timeout_max_ns = 300 * sim::millisecond;
+  sim::time_ns heartbeat_ns = 50 * sim::millisecond;
+  std::uint32_t batch_max = 64;  // entries per AppendEntries
+  // Bug switches (INVARIANTS.md, Raft): off unless a scenario turns them on.
+  bool commit_previous_term = false;  // raft.commit_previous_term
+  bool forget_vote = false;           // raft.forget_vote
+  bool no_log_check = false;          // raft.no_log_check
+  friend bool operator==(const raft_options&, const raft_options&) = default;
+};
+
+enum class role : std::uint8_t { follower, candidate, leader };
+enum raft_timer : std::uint64_t { election_timer = 1, heartbeat_timer = 2 };
+
+// The chain hash of a log prefix: h(previous prefix, this entry). Equal
+// chain hashes at an index mean equal prefixes (log matching, cheaply).
+std::uint64_t entry_chain(std::uint64_t previous, const log_entry& entry);
+
+struct session {
+  std::uint64_t sequence = 0;
+  std::string result;
+  friend bool operator==(const session&, const session&) = default;
+};
+
+class raft_server final : public sim::actor_value<raft_server> {
+ public:
+  explicit raft_server(const raft_options& options) : options_(options) {}
+  void on_start(const sim::step_context& context, const sim::disk_state& disk, sim::effects& out) override;
+  void on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) override;
+  void on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) override;
+  bool has_role(std::string_view name) const override { return name == "leader" && role_ == role::leader; }
+
+  // What the checkers read.
+  raft::role current_role() const { return role_; }
+  std::uint64_t term() const { return term_; }
+  std::int64_t voted_for() const { return voted_for_; }
+  std::uint64_t last_index() const { return log_.size(); }
+  std::uint64_t term_at(std::uint64_t index) const { return index == 0 ? 0 : log_.at(index - 1).term; }
+  // Chain hash of the log prefix ending at `index` (0: the empty prefix).
+  std::uint64_t chain_at(std::uint64_t index) const { return index == 0 ? 0 : chain_.at(index - 1); }
+  std::uint64_t commit_index() const { return commit_; }
+  std::uint64_t applied_index() const { return applied_; }
+  std::uint64_t state_machine_hash() const;
+
+  std::uint64_t hash_value() const;
+  friend bool operator==(const raft_server&, const raft_server&) = default;
+
+ private:
+  // Roles.
+  void become_follower(const sim::step_context& context, std::uint64_t term, std::int64_t leader, sim::effects& out);
+  void become_candidate(const sim::step_context& context, sim::effects& out);
+  void become_leader(const sim::step_context& context, sim::effects& out);
+  void reset_election_timer(const sim::step_context& context, sim::effects& out) const;
+  void persist_hard_state(sim::effects& out) const;
+  // Elections.
+  void on_request_vote(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void on_vote(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  bool log_up_to_date(std::uint64_t last_term, std::uint64_t last_index) const;
+  // Replication.
+  void on_append_entries(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void on_append_response(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void send_append(const sim::step_context& context, std::uint32_t peer, sim::effects& out);
+  void broadcast_append(const sim::step_context& context, sim::effects& out);
+  void append_to_log(log_entry entry, sim::effects& out);
+  void truncate_log(std::uint64_t length, sim::effects& out);
+  void advance_commit(const sim::step_context& context, sim::effects& out);
+  // The replicated key-value store and client sessions.
+  void on_client_request(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void apply_committed(const sim::step_context& context, sim::effects& out);
+  std::string execute(const std::string& command);
+
+  raft_options options_;
+  std::uint32_t self_ = 0;
+  std::uint32_t servers_ = 0;
+  // Durable: term, vote and log (chain_ is derived from the log).
+  std::uint64_t term_ = 0;
+  std::int64_t voted_for_ = -1;
+  std::vector<log_entry> log_;
+  std::vector<std::uint64_t> chain_;
+  // Volatile.
+  raft::role role_ = role::follower;
+  std::int64_t leader_ = -1;
+  std::uint64_t commit_ = 0;
+  std::uint64_t applied_ = 0;
+  std::uint64_t votes_ = 0;  // bit per server that granted its vote this term
+  std::vector<std::uint64_t> next_;
+  std::vector<std::uint64_t> match_;
+  // The state machine, rebuilt by applying the log after a restart.
+  std::map<std::string, std::string> values_;
+  std::map<std::uint64_t, session> sessions_;
+};
+
+}  // namespace protocols::raft

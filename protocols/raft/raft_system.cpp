@@ -1,0 +1,96 @@
+#include "protocols/raft/raft_system.hpp"
+
+#include "protocols/raft/raft_checkers.hpp"
+#include "protocols/raft/raft_client.hpp"
+#include "protocols/raft/raft_server.hpp"
+#include "sim/json_walker.hpp"
+
+namespace protocols::raft {
+namespace {
+
+class raft_system final : public sim::system {
+ public:
+  raft_system(const raft_options& options, const workload_options& workload) : options_(options), workload_(workload) {}
+  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return std::make_unique<raft_server>(options_);
+  }
+  std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return std::make_unique<raft_client>(workload_);
+  }
+  std::string describe(sim::address, const sim::envelope& message) const override { return raft::describe(message); }
+  std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
+    return make_raft_checkers(shape);
+  }
+
+ private:
+  raft_options options_;
+  workload_options workload_;
+};
+
+raft_options parse_options(const sim::scenario& input, const std::set<std::string>& bugs) {
+  raft_options options;
+  sim::json_section section(input.protocol_options_json, input.source_file, "/protocol/options");
+  sim::json_object& reader = section.reader();
+  const sim::range<sim::time_ns> election = reader.duration_range(
+      "election_timeout", {options.election_timeout_min_ns, options.election_timeout_max_ns}, sim::millisecond,
+      60 * sim::second);
+  options.election_timeout_min_ns = election.minimum;
+  options.election_timeout_max_ns = election.maximum;
+  options.heartbeat_ns = reader.duration("heartbeat", options.heartbeat_ns, sim::millisecond, 10 * sim::second);
+  options.batch_max = static_cast<std::uint32_t>(reader.integer("batch_max", options.batch_max, 1, 10'000));
+  reader.finish();
+  if (options.heartbeat_ns >= options.election_timeout_min_ns) {
+    throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
+                              "the heartbeat must be shorter than the smallest election timeout");
+  }
+  options.commit_previous_term = bugs.count("raft.commit_previous_term") != 0;
+  options.forget_vote = bugs.count("raft.forget_vote") != 0;
+  options.no_log_check = bugs.count("raft.no_log_check") != 0;
+  return options;
+}
+
+workload_options parse_workload(const sim::scenario& input) {
+  workload_options workload;
+  sim::json_section section(input.workload_json, input.source_file, "/workload");
+  sim::json_object& reader = section.reader();
+  workload.keys = static_cast<std::uint32_t>(reader.integer("keys", workload.keys, 1, 1000));
+  workload.values = static_cast<std::uint32_t>(reader.integer("values", workload.values, 1, 1'000'000));
+  workload.request_interval_ns =
+      reader.duration("request_interval", workload.request_interval_ns, sim::millisecond, 60 * sim::second);
+  workload.request_timeout_ns =
+      reader.duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
+  workload.attempts = static_cast<std::uint32_t>(reader.integer("attempts", workload.attempts, 1, 100));
+  reader.finish();
+  return workload;
+}
+
+class raft_family final : public sim::system_definition {
+ public:
+  std::string name() const override { return "raft"; }
+  std::string summary() const override {
+    return "Raft consensus replicating a key-value store (read, write, cas) with client sessions";
+  }
+  std::vector<sim::checker_description> checkers() const override { return raft_checker_descriptions(); }
+  std::vector<sim::bug_description> bugs() const override {
+    return {
+        {"raft.commit_previous_term", "raft.log_safety",
+         "a leader commits an entry of an earlier term by counting replicas (the paper's Figure 8)"},
+        {"raft.forget_vote", "raft.term_and_vote", "votedFor is not persisted, so a restarted server votes again"},
+        {"raft.no_log_check", "raft.log_safety",
+         "RequestVote is granted without the up-to-date log check (section 5.4.1)"},
+    };
+  }
+  std::shared_ptr<const sim::system> configure(const sim::scenario& input,
+                                               const std::set<std::string>& bugs) const override {
+    return std::make_shared<raft_system>(parse_options(input, bugs), parse_workload(input));
+  }
+};
+
+}  // namespace
+
+const sim::system_definition& raft_definition() {
+  static const raft_family definition;
+  return definition;
+}
+
+}  // namespace protocols::raft
