@@ -99,7 +99,7 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
 // term (Figure 8: counting replicas of an older term's entry is unsafe).
 void raft_server::advance_commit(const sim::step_context& context, sim::effects& out) {
   for (std::uint64_t index = last_index(); index > commit_; --index) {
-    if (!options_.commit_previous_term && term_at(index) != term_) break;
+    if (term_at(index) != term_) break;
     std::uint32_t replicas = 0;
     for (std::uint32_t server = 0; server < servers_; ++server) replicas += match_[server] >= index ? 1 : 0;
     if (replicas * 2 > servers_) {

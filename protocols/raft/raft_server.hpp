@@ -21,7 +21,6 @@ struct raft_options {
   sim::time_ns heartbeat_ns = 50 * sim::millisecond;
   std::uint32_t batch_max = 64;  // entries per AppendEntries
   // Bug switches (INVARIANTS.md, Raft): off unless a scenario turns them on.
-  bool commit_previous_term = false;  // raft.commit_previous_term
   bool forget_vote = false;           // raft.forget_vote
   bool no_log_check = false;          // raft.no_log_check
   friend bool operator==(const raft_options&, const raft_options&) = default;

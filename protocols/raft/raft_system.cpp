@@ -43,7 +43,6 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
                               "the heartbeat must be shorter than the smallest election timeout");
   }
-  options.commit_previous_term = bugs.count("raft.commit_previous_term") != 0;
   options.forget_vote = bugs.count("raft.forget_vote") != 0;
   options.no_log_check = bugs.count("raft.no_log_check") != 0;
   return options;
@@ -73,8 +72,6 @@ class raft_family final : public sim::system_definition {
   std::vector<sim::checker_description> checkers() const override { return raft_checker_descriptions(); }
   std::vector<sim::bug_description> bugs() const override {
     return {
-        {"raft.commit_previous_term", "raft.log_safety",
-         "a leader commits an entry of an earlier term by counting replicas (the paper's Figure 8)"},
         {"raft.forget_vote", "raft.term_and_vote", "votedFor is not persisted, so a restarted server votes again"},
         {"raft.no_log_check", "raft.log_safety",
          "RequestVote is granted without the up-to-date log check (section 5.4.1)"},
