@@ -17,17 +17,24 @@ struct bench_options {
 
 int bench(const bench_options& options) {
   const kernel_bench_result kernel = run_kernel_bench(options.events);
+  const raft_bench_result raft = run_raft_bench(options.events / 5);
   if (options.json) {
     nlohmann::ordered_json output;
     output["kernel_events_per_second"] = static_cast<std::uint64_t>(kernel.events_per_second);
     output["kernel_events"] = kernel.events;
     output["kernel_pending_events"] = kernel.pending_events;
     output["kernel_seconds"] = kernel.seconds;
+    output["raft_events_per_second"] = static_cast<std::uint64_t>(raft.events_per_second);
+    output["raft_sim_seconds_per_wall_second"] = raft.simulated_seconds_per_wall_second;
+    output["raft_events"] = raft.events;
     std::cout << output.dump(2) << "\n";
   } else {
     std::cout << "kernel: " << static_cast<std::uint64_t>(kernel.events_per_second) << " events/s ("
               << kernel.events << " events in " << kernel.seconds << " s, " << kernel.pending_events
-              << " pending)\n";
+              << " pending)\n"
+              << "raft:   " << static_cast<std::uint64_t>(raft.events_per_second) << " events/s, "
+              << raft.simulated_seconds_per_wall_second << " simulated seconds per second (5 servers, 4 clients, "
+              << "every checker on)\n";
   }
   return exit_pass;
 }

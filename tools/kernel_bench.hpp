@@ -18,4 +18,15 @@ struct kernel_bench_result {
 
 kernel_bench_result run_kernel_bench(std::uint64_t events);
 
+struct raft_bench_result {
+  std::uint64_t events = 0;
+  double seconds = 0;
+  double events_per_second = 0;
+  double simulated_seconds_per_wall_second = 0;
+};
+
+// Raft on 5 servers under a steady load from 4 clients, no faults, every
+// Raft checker on (invariants after every event).
+raft_bench_result run_raft_bench(std::uint64_t events);
+
 }  // namespace tools

@@ -151,13 +151,6 @@ void raft_server::on_vote(const sim::step_context& context, const sim::envelope&
   if (static_cast<std::uint32_t>(std::popcount(votes_)) * 2 > servers_) become_leader(context, out);
 }
 
-std::uint64_t raft_server::state_machine_hash() const {
-  sim::hasher result;
-  for (const auto& [key, value] : values_) result.add_string(key).add_string(value);
-  for (const auto& [client, entry] : sessions_) result.add(client).add(entry.sequence).add_string(entry.result);
-  return result.value();
-}
-
 std::uint64_t raft_server::hash_value() const {
   sim::hasher result;
   result.add(term_).add(static_cast<std::uint64_t>(voted_for_)).add(chain_at(last_index()));

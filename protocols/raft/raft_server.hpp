@@ -57,7 +57,9 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::uint64_t chain_at(std::uint64_t index) const { return index == 0 ? 0 : chain_.at(index - 1); }
   std::uint64_t commit_index() const { return commit_; }
   std::uint64_t applied_index() const { return applied_; }
-  std::uint64_t state_machine_hash() const;
+  // A hash of the store and the sessions, kept up to date as a sum of one
+  // hash per key and per session, so that reading it costs nothing.
+  std::uint64_t state_machine_hash() const { return state_hash_; }
 
   std::uint64_t hash_value() const;
   friend bool operator==(const raft_server&, const raft_server&) = default;
@@ -85,6 +87,8 @@ class raft_server final : public sim::actor_value<raft_server> {
   void on_client_request(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void apply_committed(const sim::step_context& context, sim::effects& out);
   std::string execute(const std::string& command);
+  void set_value(const std::string& key, const std::string& value);
+  void set_session(std::uint64_t client, const session& value);
 
   raft_options options_;
   std::uint32_t self_ = 0;
@@ -105,6 +109,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   // The state machine, rebuilt by applying the log after a restart.
   std::map<std::string, std::string> values_;
   std::map<std::uint64_t, session> sessions_;
+  std::uint64_t state_hash_ = 0;
 };
 
 }  // namespace protocols::raft

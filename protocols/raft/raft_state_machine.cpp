@@ -3,6 +3,8 @@
 // retried command once, and replies from the leader once a command applies.
 #include <sstream>
 
+#include "sim/hash.hpp"
+
 #include "protocols/raft/raft_server.hpp"
 
 namespace protocols::raft {
@@ -38,12 +40,10 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
     applied_++;
     const log_entry& entry = log_.at(applied_ - 1);
     if (entry.sequence == 0) continue;  // a leader's no-op
-    session& client_session = sessions_[entry.client];
-    if (entry.sequence > client_session.sequence) {
-      client_session = {entry.sequence, execute(entry.command)};
-    } else if (entry.sequence < client_session.sequence) {
-      continue;  // a retry of a command long answered
-    }
+    const session& known = sessions_[entry.client];
+    if (entry.sequence < known.sequence) continue;  // a retry of a command long answered
+    if (entry.sequence > known.sequence) set_session(entry.client, {entry.sequence, execute(entry.command)});
+    const session& client_session = sessions_[entry.client];
     if (role_ == role::leader) {
       const sim::address client = {static_cast<sim::process_id>(entry.client), 0};
       out.reply(client, encode(client_reply{entry.sequence, reply_status::ok, self_, client_session.result}));
@@ -61,7 +61,9 @@ std::string raft_server::execute(const std::string& command) {
   const auto stored = values_.find(key);
   const std::string current = stored == values_.end() ? "nil" : stored->second;
   if (operation == "write") {
-    words >> values_[key];
+    std::string value;
+    words >> value;
+    set_value(key, value);
     return "";
   }
   if (operation == "read") return current;
@@ -70,11 +72,37 @@ std::string raft_server::execute(const std::string& command) {
     std::string replacement;
     words >> expected >> replacement;
     if (current != expected) return "false";
-    values_[key] = replacement;
+    set_value(key, replacement);
     return "true";
   }
   SYNCSIM_ASSERT(false);  // the client only sends the three commands
   return "";
+}
+
+namespace {
+
+std::uint64_t value_hash(const std::string& key, const std::string& value) {
+  return sim::hasher(1).add_string(key).add_string(value).value();
+}
+
+std::uint64_t session_hash(std::uint64_t client, const session& value) {
+  return sim::hasher(2).add(client).add(value.sequence).add_string(value.result).value();
+}
+
+}  // namespace
+
+void raft_server::set_value(const std::string& key, const std::string& value) {
+  const auto stored = values_.find(key);
+  if (stored != values_.end()) state_hash_ -= value_hash(key, stored->second);
+  values_[key] = value;
+  state_hash_ += value_hash(key, value);
+}
+
+void raft_server::set_session(std::uint64_t client, const session& value) {
+  const auto stored = sessions_.find(client);
+  if (stored != sessions_.end() && stored->second.sequence > 0) state_hash_ -= session_hash(client, stored->second);
+  sessions_[client] = value;
+  state_hash_ += session_hash(client, value);
 }
 
 }  // namespace protocols::raft
