@@ -45,3 +45,21 @@ TEST_CASE("raft.term_and_vote catches raft.forget_vote within 30 seeds of the re
   CHECK(test_support::first_failing_seed(input, 1, 30, &checker) != -1);
   CHECK(checker == "raft.term_and_vote");
 }
+
+TEST_CASE("with the leader isolated, the majority elects a new leader and keeps committing") {
+  const sim::scenario input = raft_scenario("raft-leader-isolation.json");
+  for (std::uint64_t seed : {1ULL, 2ULL, 3ULL}) {
+    CAPTURE(seed);
+    sim::simulation run(sim::resolve_run_config(input, seed), protocols::configure_system(input));
+    const sim::run_result result = run.run();
+    REQUIRE(result.passed());
+    // Operations complete while the first leader is cut off (2s to 5s),
+    // after an election timeout or two.
+    std::size_t completed_during_isolation = 0;
+    for (const auto& item : run.state().history()) {
+      const bool inside = item.time > 2500 * sim::millisecond && item.time < 5 * sim::second;
+      completed_during_isolation += inside && item.record.type == sim::history_type::ok ? 1 : 0;
+    }
+    CHECK(completed_during_isolation > 50);
+  }
+}
