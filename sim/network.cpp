@@ -93,6 +93,7 @@ void network::heal() {
 
 void network::stop_losing_messages() {
   for (link_options& options : distinct_options_) {
+    if (options.survives_heal) continue;
     options.drop = ratio::never();
     options.corrupt = ratio::never();
   }

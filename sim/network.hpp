@@ -29,6 +29,9 @@ struct link_options {
   ratio duplicate = ratio::never();
   ratio reorder = ratio::never();
   ratio corrupt = ratio::never();
+  // A bad cable rather than a partition: the heal before the liveness phase
+  // leaves this link losing and corrupting messages.
+  bool survives_heal = false;
   friend bool operator==(const link_options&, const link_options&) = default;
 };
 

@@ -59,6 +59,7 @@ void resolve_links(const scenario& input, run_config& config, prng& random) {
   for (const link_override_spec& override_spec : input.network.links) {
     link_options drawn = base;
     apply_override(override_spec, drawn, random);
+    drawn.survives_heal = override_spec.survives_heal;
     for (std::uint32_t from = 0; from < count; ++from) {
       if (override_spec.from != "*" && override_spec.from != config.process_name(from)) continue;
       for (std::uint32_t to = 0; to < count; ++to) {
@@ -69,7 +70,9 @@ void resolve_links(const scenario& input, run_config& config, prng& random) {
   }
   // A process talks to itself through memory: no delay, no faults.
   for (std::uint32_t process = 0; process < count; ++process) {
-    config.links[static_cast<std::size_t>(process) * count + process] = {{0, 0, 0}, {}, {}, {}, {}};
+    link_options memory;
+    memory.delay = {0, 0, 0};
+    config.links[static_cast<std::size_t>(process) * count + process] = memory;
   }
 }
 

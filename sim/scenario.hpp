@@ -58,6 +58,7 @@ struct link_override_spec {
   std::optional<range<ratio>> duplicate;
   std::optional<range<ratio>> reorder;
   std::optional<range<ratio>> corrupt;
+  bool survives_heal = false;  // the heal before the liveness phase leaves its loss
   std::string pointer;  // where it was written, for error messages
   friend bool operator==(const link_override_spec&, const link_override_spec&) = default;
 };

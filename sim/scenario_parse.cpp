@@ -49,6 +49,7 @@ link_override_spec parse_link_override(json_object& entry) {
   optional_ratio("duplicate", result.duplicate);
   optional_ratio("reorder", result.reorder);
   optional_ratio("corrupt", result.corrupt);
+  result.survives_heal = entry.boolean("survives_heal", false);
   entry.finish();
   return result;
 }

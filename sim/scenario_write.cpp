@@ -39,6 +39,7 @@ nlohmann::json network_json(const network_spec& network) {
     if (link.duplicate) entry["duplicate"] = range_value(*link.duplicate, ratio_value);
     if (link.reorder) entry["reorder"] = range_value(*link.reorder, ratio_value);
     if (link.corrupt) entry["corrupt"] = range_value(*link.corrupt, ratio_value);
+    if (link.survives_heal) entry["survives_heal"] = true;
     links.push_back(entry);
   }
   if (!links.empty()) result["links"] = links;

@@ -59,15 +59,17 @@ class term_and_vote final : public sim::checker {
     if (sim::hash_bytes(record.payload) != record.detail) return std::nullopt;  // corrupted in flight
     const sim::envelope message{record.from, record.message_channel, record.message_id, record.payload};
     const message_type type = type_of(message);
+    // A PreVote carries the term its sender might stand in, not its own.
     if (type == message_type::client_request || type == message_type::client_reply) return std::nullopt;
+    if (type == message_type::pre_vote) return std::nullopt;
     sim::byte_reader reader(record.payload.data() + 1, record.payload.size() - 1);
     const std::uint64_t term = reader.u64();
     sent_term_[record.from.process] = std::max(sent_term_[record.from.process], term);
-    if (type != message_type::vote || !decode_vote(message).granted) return std::nullopt;
-    const auto [known, inserted] = granted_.emplace(std::make_pair(record.from.process, term), record.to.process);
-    if (!inserted && known->second != record.to.process) {
-      return name_of(state, record.from.process) + " granted two votes in term " + std::to_string(term) + ": to " +
-             name_of(state, known->second) + " and to " + name_of(state, record.to.process);
+    // A RequestVote is its sender's vote for itself; a granted vote, for
+    // the server it goes to.
+    if (type == message_type::request_vote) return record_vote(state, record.from.process, term, record.from.process);
+    if (type == message_type::vote && decode_vote(message).granted) {
+      return record_vote(state, record.from.process, term, record.to.process);
     }
     return std::nullopt;
   }
@@ -93,6 +95,14 @@ class term_and_vote final : public sim::checker {
   }
 
  private:
+  std::optional<std::string> record_vote(const sim::world& state, std::uint32_t voter, std::uint64_t term,
+                                         std::uint32_t candidate) {
+    const auto [known, inserted] = granted_.emplace(std::make_pair(voter, term), candidate);
+    if (inserted || known->second == candidate) return std::nullopt;
+    return name_of(state, voter) + " voted twice in term " + std::to_string(term) + ": for " +
+           name_of(state, known->second) + " and for " + name_of(state, candidate);
+  }
+
   std::vector<std::uint64_t> sent_term_;
   std::vector<std::pair<std::uint64_t, std::uint64_t>> incarnation_term_;
   std::map<std::pair<std::uint32_t, std::uint64_t>, std::uint32_t> granted_;
@@ -102,7 +112,7 @@ class term_and_vote final : public sim::checker {
 
 std::unique_ptr<sim::checker> make_log_checker(std::uint32_t servers);
 std::unique_ptr<sim::checker> make_history_checker();
-std::unique_ptr<sim::checker> make_progress_checker();
+std::unique_ptr<sim::checker> make_progress_checker(sim::time_ns stable_ns);
 
 std::vector<sim::checker_description> raft_checker_descriptions() {
   return {
@@ -113,17 +123,19 @@ std::vector<sim::checker_description> raft_checker_descriptions() {
        "log matching by chain hash, leader append-only, leader completeness and state machine safety against a "
        "ledger of committed entries"},
       {"raft.linearizable", sim::checker_kind::history, "the client history is linearizable per key"},
-      {"raft.progress", sim::checker_kind::liveness, "after the heal, client operations complete again"},
+      {"raft.progress", sim::checker_kind::liveness,
+       "after the heal, one leader holds its term for four election timeouts and client operations complete"},
   };
 }
 
-std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape) {
+std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape,
+                                                             sim::time_ns stable_leader_ns) {
   std::vector<std::unique_ptr<sim::checker>> result;
   result.push_back(std::make_unique<election_safety>());
   result.push_back(std::make_unique<term_and_vote>(shape.servers));
   result.push_back(make_log_checker(shape.servers));
   result.push_back(make_history_checker());
-  result.push_back(make_progress_checker());
+  result.push_back(make_progress_checker(stable_leader_ns));
   return result;
 }
 

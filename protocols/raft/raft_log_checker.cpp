@@ -152,23 +152,46 @@ class linearizable_history final : public sim::checker {
   }
 };
 
-// After the heal, a leader exists and client operations complete again.
+// After the heal, one leader holds its term for `stable_ns` and client
+// operations complete again. Requiring a stable leader, not merely some
+// leader, is what tells a cluster that keeps electing (a server behind a
+// flaky link deposing every leader) from one that serves.
 class progress_after_heal final : public sim::checker {
  public:
+  explicit progress_after_heal(sim::time_ns stable_ns) : stable_ns_(stable_ns) {}
   std::string_view name() const override { return "raft.progress"; }
   sim::checker_kind kind() const override { return sim::checker_kind::liveness; }
   std::unique_ptr<sim::checker> clone() const override { return std::make_unique<progress_after_heal>(*this); }
-  bool satisfied(const sim::world& state) override { return missing(state).empty(); }
+  bool satisfied(const sim::world& state) override {
+    track_leader(state);
+    return missing(state).empty();
+  }
   std::string unsatisfied_reason(const sim::world& state) const override { return missing(state); }
 
  private:
-  static std::string missing(const sim::world& state) {
-    bool leader = false;
+  void track_leader(const sim::world& state) {
+    std::int64_t leader = -1;
+    std::uint64_t term = 0;
     for (std::uint32_t server = 0; server < state.config().servers; ++server) {
       const auto* actor = state.actor_as<raft_server>({server, 0});
-      leader = leader || (actor != nullptr && actor->current_role() == role::leader);
+      if (actor == nullptr || actor->current_role() != role::leader || actor->term() < term) continue;
+      leader = server;
+      term = actor->term();
     }
-    if (!leader) return "no leader";
+    if (leader != leader_ || term != term_) {
+      leader_ = leader;
+      term_ = term;
+      since_ns_ = state.now();
+      leaders_seen_++;
+    }
+  }
+
+  std::string missing(const sim::world& state) const {
+    if (leader_ < 0) return "no leader (" + std::to_string(leaders_seen_) + " leadership changes since the heal)";
+    if (state.now() - since_ns_ < stable_ns_) {
+      return "no leader held its term for " + sim::format_duration(stable_ns_) + " (" +
+             std::to_string(leaders_seen_) + " leadership changes since the heal)";
+    }
     if (state.config().clients == 0) return {};
     const auto& history = state.history();
     for (auto item = history.rbegin(); item != history.rend() && item->time >= state.healed_at(); ++item) {
@@ -176,12 +199,20 @@ class progress_after_heal final : public sim::checker {
     }
     return "no client operation completed since the heal";
   }
+
+  sim::time_ns stable_ns_;
+  std::int64_t leader_ = -1;
+  std::uint64_t term_ = 0;
+  sim::time_ns since_ns_ = 0;
+  std::uint64_t leaders_seen_ = 0;
 };
 
 }  // namespace
 
 std::unique_ptr<sim::checker> make_log_checker(std::uint32_t servers) { return std::make_unique<log_safety>(servers); }
 std::unique_ptr<sim::checker> make_history_checker() { return std::make_unique<linearizable_history>(); }
-std::unique_ptr<sim::checker> make_progress_checker() { return std::make_unique<progress_after_heal>(); }
+std::unique_ptr<sim::checker> make_progress_checker(sim::time_ns stable_ns) {
+  return std::make_unique<progress_after_heal>(stable_ns);
+}
 
 }  // namespace protocols::raft

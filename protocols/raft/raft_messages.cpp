@@ -17,9 +17,10 @@ sim::byte_reader body(const sim::envelope& message) {
 
 }  // namespace
 
-sim::bytes encode(const request_vote& message) {
+sim::bytes encode(const request_vote& message, message_type type) {
+  SYNCSIM_ASSERT(type == message_type::request_vote || type == message_type::pre_vote);
   sim::bytes payload;
-  start(payload, message_type::request_vote).u64(message.term).u64(message.last_index).u64(message.last_term);
+  start(payload, type).u64(message.term).u64(message.last_index).u64(message.last_term);
   return payload;
 }
 
@@ -29,10 +30,20 @@ sim::bytes encode(const vote& message) {
   return payload;
 }
 
+sim::bytes encode(const pre_vote_response& message) {
+  sim::bytes payload;
+  start(payload, message_type::pre_vote_response)
+      .u64(message.term)
+      .u64(message.candidate_term)
+      .u8(message.granted ? 1 : 0);
+  return payload;
+}
+
 sim::bytes encode(const append_entries& message) {
   sim::bytes payload;
   sim::byte_writer writer = start(payload, message_type::append_entries);
   writer.u64(message.term).u64(message.previous_index).u64(message.previous_term).u64(message.commit);
+  writer.u64(message.read_round);
   writer.u32(static_cast<std::uint32_t>(message.entries.size()));
   for (const log_entry& entry : message.entries) {
     writer.u64(entry.term).text(entry.command).u64(entry.client).u64(entry.sequence);
@@ -43,6 +54,7 @@ sim::bytes encode(const append_entries& message) {
 sim::bytes encode(const append_response& message) {
   sim::bytes payload;
   start(payload, message_type::append_response).u64(message.term).u8(message.success ? 1 : 0).u64(message.index);
+  sim::byte_writer(payload).u64(message.read_round);
   return payload;
 }
 
@@ -65,7 +77,7 @@ sim::bytes encode(const client_reply& message) {
 message_type type_of(const sim::envelope& message) {
   SYNCSIM_ASSERT(!message.payload.empty());
   const std::uint8_t type = message.payload[0];
-  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::client_reply));
+  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::pre_vote_response));
   return static_cast<message_type>(type);
 }
 
@@ -86,6 +98,15 @@ vote decode_vote(const sim::envelope& message) {
   return result;
 }
 
+pre_vote_response decode_pre_vote_response(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  pre_vote_response result;
+  result.term = reader.u64();
+  result.candidate_term = reader.u64();
+  result.granted = reader.u8() != 0;
+  return result;
+}
+
 append_entries decode_append_entries(const sim::envelope& message) {
   sim::byte_reader reader = body(message);
   append_entries result;
@@ -93,6 +114,7 @@ append_entries decode_append_entries(const sim::envelope& message) {
   result.previous_index = reader.u64();
   result.previous_term = reader.u64();
   result.commit = reader.u64();
+  result.read_round = reader.u64();
   const std::uint32_t count = reader.u32();
   for (std::uint32_t index = 0; index < count; ++index) {
     log_entry entry;
@@ -111,6 +133,7 @@ append_response decode_append_response(const sim::envelope& message) {
   result.term = reader.u64();
   result.success = reader.u8() != 0;
   result.index = reader.u64();
+  result.read_round = reader.u64();
   return result;
 }
 
@@ -136,23 +159,31 @@ client_reply decode_client_reply(const sim::envelope& message) {
 std::string describe(const sim::envelope& message) {
   const auto number = [](std::uint64_t value) { return std::to_string(value); };
   switch (type_of(message)) {
-    case message_type::request_vote: {
+    case message_type::request_vote:
+    case message_type::pre_vote: {
       const request_vote item = decode_request_vote(message);
-      return "request-vote t=" + number(item.term) + " last=" + number(item.last_index) + "/" + number(item.last_term);
+      const bool pre = type_of(message) == message_type::pre_vote;
+      return std::string(pre ? "pre-vote" : "request-vote") + " t=" + number(item.term) + " last=" + number(item.last_index) + "/" + number(item.last_term);
     }
     case message_type::vote: {
       const vote item = decode_vote(message);
       return std::string(item.granted ? "vote-granted" : "vote-refused") + " t=" + number(item.term);
     }
+    case message_type::pre_vote_response: {
+      const pre_vote_response item = decode_pre_vote_response(message);
+      return std::string(item.granted ? "pre-vote-granted" : "pre-vote-refused") + " for t=" +
+             number(item.candidate_term) + " t=" + number(item.term);
+    }
     case message_type::append_entries: {
       const append_entries item = decode_append_entries(message);
       return "append t=" + number(item.term) + " prev=" + number(item.previous_index) + "/" +
-             number(item.previous_term) + " n=" + number(item.entries.size()) + " commit=" + number(item.commit);
+             number(item.previous_term) + " n=" + number(item.entries.size()) + " commit=" + number(item.commit) +
+             (item.read_round == 0 ? "" : " round=" + number(item.read_round));
     }
     case message_type::append_response: {
       const append_response item = decode_append_response(message);
       return std::string(item.success ? "append-ok" : "append-refused") + " t=" + number(item.term) +
-             " index=" + number(item.index);
+             " index=" + number(item.index) + (item.read_round == 0 ? "" : " round=" + number(item.read_round));
     }
     case message_type::client_request: {
       const client_request item = decode_client_request(message);

@@ -26,6 +26,8 @@ enum class message_type : std::uint8_t {
   append_response,
   client_request,  // from a client, or forwarded by a follower
   client_reply,
+  pre_vote,           // a request_vote for the term after the sender's (thesis 9.6)
+  pre_vote_response,  // a vote that changes nobody's term or vote
 };
 
 struct request_vote {
@@ -39,11 +41,22 @@ struct vote {
   bool granted = false;
 };
 
+// The answer to a PreVote: the voter's own term (a higher one makes the
+// pre-candidate step down) and the term the pre-vote was for.
+struct pre_vote_response {
+  std::uint64_t term = 0;
+  std::uint64_t candidate_term = 0;
+  bool granted = false;
+};
+
 struct append_entries {
   std::uint64_t term = 0;
   std::uint64_t previous_index = 0;
   std::uint64_t previous_term = 0;
   std::uint64_t commit = 0;
+  // The leader's latest ReadIndex round; the response echoes it, so a
+  // majority of echoes confirms leadership for the reads of that round.
+  std::uint64_t read_round = 0;
   std::vector<log_entry> entries;
 };
 
@@ -53,6 +66,7 @@ struct append_response {
   // On success, the last index now matching the leader; on failure, a hint:
   // the index after which the follower's log may still match.
   std::uint64_t index = 0;
+  std::uint64_t read_round = 0;
 };
 
 struct client_request {
@@ -70,8 +84,10 @@ struct client_reply {
   std::string result;
 };
 
-sim::bytes encode(const request_vote& message);
+// A PreVote has request_vote's fields and its own message type.
+sim::bytes encode(const request_vote& message, message_type type = message_type::request_vote);
 sim::bytes encode(const vote& message);
+sim::bytes encode(const pre_vote_response& message);
 sim::bytes encode(const append_entries& message);
 sim::bytes encode(const append_response& message);
 sim::bytes encode(const client_request& message);
@@ -80,6 +96,7 @@ sim::bytes encode(const client_reply& message);
 message_type type_of(const sim::envelope& message);
 request_vote decode_request_vote(const sim::envelope& message);
 vote decode_vote(const sim::envelope& message);
+pre_vote_response decode_pre_vote_response(const sim::envelope& message);
 append_entries decode_append_entries(const sim::envelope& message);
 append_response decode_append_response(const sim::envelope& message);
 client_request decode_client_request(const sim::envelope& message);

@@ -24,7 +24,11 @@ void raft_server::append_to_log(log_entry entry, sim::effects& out) {
 
 void raft_server::truncate_log(std::uint64_t length, sim::effects& out) {
   // Committed entries are never removed; a checker would catch it anyway,
-  // but the protocol asserts its own reasoning too.
+  // but the protocol asserts its own reasoning too. Under
+  // raft.truncate_on_stale_append they are, and the checkers must notice.
+  if (options_.bugs.truncate_on_stale_append) {
+    commit_ = std::min(commit_, length);
+  }
   SYNCSIM_ASSERT(length >= commit_);
   out.truncate("log", length, true);
   log_.resize(length);
@@ -38,6 +42,7 @@ void raft_server::send_append(const sim::step_context& context, std::uint32_t pe
   message.previous_index = next - 1;
   message.previous_term = term_at(next - 1);
   message.commit = commit_;
+  message.read_round = read_round_;
   const std::uint64_t end = std::min<std::uint64_t>(last_index(), next - 1 + options_.batch_max);
   for (std::uint64_t index = next; index <= end; ++index) message.entries.push_back(log_[index - 1]);
   // Pipelining: assume success and send the next batch without waiting; a
@@ -55,12 +60,13 @@ void raft_server::broadcast_append(const sim::step_context& context, sim::effect
 void raft_server::on_append_entries(const sim::step_context& context, const sim::envelope& message,
                                     sim::effects& out) {
   const append_entries request = decode_append_entries(message);
-  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0}));
+  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0, 0}));
   SYNCSIM_ASSERT(!(role_ == role::leader && request.term == term_));  // one leader per term
   become_follower(context, request.term, message.from.process, out);
+  leader_contact_ns_ = context.local_time_ns;
   if (request.previous_index > last_index() || term_at(request.previous_index) != request.previous_term) {
     const std::uint64_t hint = std::min(last_index(), request.previous_index == 0 ? 0 : request.previous_index - 1);
-    return out.send(message.from, encode(append_response{term_, false, hint}));
+    return out.send(message.from, encode(append_response{term_, false, hint, request.read_round}));
   }
   std::uint64_t index = request.previous_index;
   for (const log_entry& entry : request.entries) {
@@ -68,14 +74,14 @@ void raft_server::on_append_entries(const sim::step_context& context, const sim:
     if (index <= last_index()) {
       // An entry that matches stays, even from a stale or duplicated
       // AppendEntries; only a conflict truncates.
-      if (term_at(index) == entry.term) continue;
+      if (term_at(index) == entry.term && !options_.bugs.truncate_on_stale_append) continue;
       truncate_log(index - 1, out);
     }
     append_to_log(entry, out);
   }
   commit_ = std::max(commit_, std::min(request.commit, index));
   apply_committed(context, out);
-  out.send(message.from, encode(append_response{term_, true, index}));
+  out.send(message.from, encode(append_response{term_, true, index, request.read_round}));
 }
 
 void raft_server::on_append_response(const sim::step_context& context, const sim::envelope& message,
@@ -84,6 +90,11 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
   if (response.term > term_) return become_follower(context, response.term, -1, out);
   if (role_ != role::leader || response.term != term_) return;
   const std::uint32_t peer = message.from.process;
+  active_ |= std::uint64_t{1} << peer;
+  if (response.read_round > acked_round_[peer]) {
+    acked_round_[peer] = response.read_round;
+    serve_reads(context, out);
+  }
   if (response.success) {
     match_[peer] = std::max(match_[peer], response.index);
     next_[peer] = std::max(next_[peer], match_[peer] + 1);
@@ -99,7 +110,7 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
 // term (Figure 8: counting replicas of an older term's entry is unsafe).
 void raft_server::advance_commit(const sim::step_context& context, sim::effects& out) {
   for (std::uint64_t index = last_index(); index > commit_; --index) {
-    if (term_at(index) != term_) break;
+    if (term_at(index) != term_ && !options_.bugs.commit_previous_term) break;
     std::uint32_t replicas = 0;
     for (std::uint32_t server = 0; server < servers_; ++server) replicas += match_[server] >= index ? 1 : 0;
     if (replicas * 2 > servers_) {

@@ -15,19 +15,34 @@
 
 namespace protocols::raft {
 
+// The bug switches of INVARIANTS.md (Raft, 1 to 11), each off unless a
+// scenario or --bug turns it on; raft_system.cpp names them.
+struct raft_bugs {
+  bool commit_previous_term = false;      // 1
+  bool forget_vote = false;               // 2
+  bool forget_term = false;               // 3
+  bool split_term_and_vote = false;       // 4
+  bool clear_vote_on_step_down = false;   // 5
+  bool count_duplicate_votes = false;     // 6
+  bool count_stale_votes = false;         // 7
+  bool no_log_check = false;              // 8
+  bool truncate_on_stale_append = false;  // 9
+  bool read_without_quorum = false;       // 10
+  bool no_prevote = false;                // 11: neither PreVote nor CheckQuorum
+  friend bool operator==(const raft_bugs&, const raft_bugs&) = default;
+};
+
 struct raft_options {
   sim::time_ns election_timeout_min_ns = 150 * sim::millisecond;
   sim::time_ns election_timeout_max_ns = 300 * sim::millisecond;
   sim::time_ns heartbeat_ns = 50 * sim::millisecond;
   std::uint32_t batch_max = 64;  // entries per AppendEntries
-  // Bug switches (INVARIANTS.md, Raft): off unless a scenario turns them on.
-  bool forget_vote = false;           // raft.forget_vote
-  bool no_log_check = false;          // raft.no_log_check
+  raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };
 
-enum class role : std::uint8_t { follower, candidate, leader };
-enum raft_timer : std::uint64_t { election_timer = 1, heartbeat_timer = 2 };
+enum class role : std::uint8_t { follower, pre_candidate, candidate, leader };
+enum raft_timer : std::uint64_t { election_timer = 1, heartbeat_timer = 2, check_quorum_timer = 3 };
 
 // The chain hash of a log prefix: h(previous prefix, this entry). Equal
 // chain hashes at an index mean equal prefixes (log matching, cheaply).
@@ -37,6 +52,18 @@ struct session {
   std::uint64_t sequence = 0;
   std::string result;
   friend bool operator==(const session&, const session&) = default;
+};
+
+// A linearizable read waiting at the leader (ReadIndex, thesis 6.4): it is
+// served once a majority has echoed a heartbeat round started after it
+// arrived, and the state machine has applied its read index.
+struct pending_read {
+  std::uint64_t client = 0;
+  std::uint64_t sequence = 0;
+  std::string key;
+  std::uint64_t round = 0;
+  std::uint64_t read_index = 0;  // 0 until the leader has committed in its term
+  friend bool operator==(const pending_read&, const pending_read&) = default;
 };
 
 class raft_server final : public sim::actor_value<raft_server> {
@@ -69,12 +96,20 @@ class raft_server final : public sim::actor_value<raft_server> {
   void become_follower(const sim::step_context& context, std::uint64_t term, std::int64_t leader, sim::effects& out);
   void become_candidate(const sim::step_context& context, sim::effects& out);
   void become_leader(const sim::step_context& context, sim::effects& out);
+  void become_pre_candidate(const sim::step_context& context, sim::effects& out);
   void reset_election_timer(const sim::step_context& context, sim::effects& out) const;
   void persist_hard_state(sim::effects& out) const;
+  void restore(const sim::disk_state& disk);
+  bool prevote_enabled() const { return !options_.bugs.no_prevote; }
   // Elections.
   void on_request_vote(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void on_vote(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void on_pre_vote(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void on_pre_vote_response(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  bool count_vote(std::uint32_t voter);
   bool log_up_to_date(std::uint64_t last_term, std::uint64_t last_index) const;
+  bool in_leader_lease(const sim::step_context& context) const;
+  void check_quorum(const sim::step_context& context, sim::effects& out);
   // Replication.
   void on_append_entries(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void on_append_response(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
@@ -85,8 +120,14 @@ class raft_server final : public sim::actor_value<raft_server> {
   void advance_commit(const sim::step_context& context, sim::effects& out);
   // The replicated key-value store and client sessions.
   void on_client_request(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  // ReadIndex reads.
+  void start_read(const sim::step_context& context, const client_request& request, sim::effects& out);
+  void serve_reads(const sim::step_context& context, sim::effects& out);
+  bool round_confirmed(std::uint64_t round) const;
+  void abandon_reads(sim::effects& out);
   void apply_committed(const sim::step_context& context, sim::effects& out);
   std::string execute(const std::string& command);
+  std::string read_value(const std::string& key) const;
   void set_value(const std::string& key, const std::string& value);
   void set_session(std::uint64_t client, const session& value);
 
@@ -103,9 +144,17 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::int64_t leader_ = -1;
   std::uint64_t commit_ = 0;
   std::uint64_t applied_ = 0;
-  std::uint64_t votes_ = 0;  // bit per server that granted its vote this term
+  std::uint64_t votes_ = 0;  // bit per server that granted its (pre-)vote
+  std::uint32_t vote_count_ = 0;  // what raft.count_duplicate_votes counts instead
+  // The local time this server last heard from a leader of its term; a
+  // server in the lease refuses PreVotes and ignores RequestVotes.
+  sim::time_ns leader_contact_ns_ = 0;
+  std::uint64_t active_ = 0;  // CheckQuorum: bit per peer heard from this period
   std::vector<std::uint64_t> next_;
   std::vector<std::uint64_t> match_;
+  std::uint64_t read_round_ = 0;
+  std::vector<std::uint64_t> acked_round_;
+  std::vector<pending_read> reads_;
   // The state machine, rebuilt by applying the log after a restart.
   std::map<std::string, std::string> values_;
   std::map<std::uint64_t, session> sessions_;

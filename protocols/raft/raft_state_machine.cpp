@@ -21,6 +21,7 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
     }
     return out.reply(client, encode(client_reply{request.sequence, reply_status::not_leader, leader_, ""}));
   }
+  if (request.command.starts_with("read ")) return start_read(context, request, out);
   const auto known = sessions_.find(request.client);
   if (known != sessions_.end() && request.sequence <= known->second.sequence) {
     // Already applied: answer from the session, never apply twice.
@@ -35,7 +36,6 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
 }
 
 void raft_server::apply_committed(const sim::step_context& context, sim::effects& out) {
-  (void)context;
   while (applied_ < commit_) {
     applied_++;
     const log_entry& entry = log_.at(applied_ - 1);
@@ -49,24 +49,90 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
       out.reply(client, encode(client_reply{entry.sequence, reply_status::ok, self_, client_session.result}));
     }
   }
+  serve_reads(context, out);
 }
 
-// "write KEY VALUE" -> "", "read KEY" -> value or "nil",
-// "cas KEY FROM TO" -> "true" or "false".
+// ReadIndex (thesis 6.4): a read never enters the log. It joins the next
+// heartbeat round; when a majority has answered that round the leader knew
+// it still led after the read arrived, and once it has applied its commit
+// index of that moment the local state is at least as new as any write that
+// completed before the read began.
+void raft_server::start_read(const sim::step_context& context, const client_request& request, sim::effects& out) {
+  const std::string key = request.command.substr(5);
+  if (options_.bugs.read_without_quorum) {
+    // The bug: answer from local state, which a deposed leader still has.
+    const sim::address client = {static_cast<sim::process_id>(request.client), 0};
+    return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, read_value(key)}));
+  }
+  const bool round_idle = round_confirmed(read_round_);
+  reads_.push_back({request.client, request.sequence, key, read_round_ + 1, 0});
+  if (round_idle) {
+    read_round_++;
+    broadcast_append(context, out);
+  }
+  serve_reads(context, out);
+}
+
+bool raft_server::round_confirmed(std::uint64_t round) const {
+  std::uint32_t confirmed = 1;  // the leader itself
+  for (std::uint32_t peer = 0; peer < acked_round_.size(); ++peer) {
+    confirmed += peer != self_ && acked_round_[peer] >= round ? 1 : 0;
+  }
+  return confirmed * 2 > servers_;
+}
+
+void raft_server::serve_reads(const sim::step_context& context, sim::effects& out) {
+  if (role_ != role::leader || reads_.empty()) return;
+  const bool committed_in_term = term_at(commit_) == term_;
+  std::size_t kept = 0;
+  bool waiting_for_next_round = false;
+  for (std::size_t index = 0; index < reads_.size(); ++index) {
+    pending_read& read = reads_[index];
+    if (read.read_index == 0 && committed_in_term) read.read_index = commit_;
+    if (read.read_index != 0 && read.read_index <= applied_ && round_confirmed(read.round)) {
+      const sim::address client = {static_cast<sim::process_id>(read.client), 0};
+      out.reply(client, encode(client_reply{read.sequence, reply_status::ok, self_, read_value(read.key)}));
+      continue;
+    }
+    waiting_for_next_round = waiting_for_next_round || read.round > read_round_;
+    if (kept != index) reads_[kept] = std::move(read);  // never a self-move, which empties strings
+    kept++;
+  }
+  reads_.resize(kept);
+  if (waiting_for_next_round && round_confirmed(read_round_)) {
+    read_round_++;
+    broadcast_append(context, out);
+  }
+}
+
+// A leader that steps down tells its waiting readers, who try elsewhere.
+void raft_server::abandon_reads(sim::effects& out) {
+  for (const pending_read& read : reads_) {
+    const sim::address client = {static_cast<sim::process_id>(read.client), 0};
+    out.reply(client, encode(client_reply{read.sequence, reply_status::not_leader, -1, ""}));
+  }
+  reads_.clear();
+}
+
+std::string raft_server::read_value(const std::string& key) const {
+  const auto stored = values_.find(key);
+  return stored == values_.end() ? "nil" : stored->second;
+}
+
+// "write KEY VALUE" -> "", "cas KEY FROM TO" -> "true" or "false". Reads
+// never reach the log (ReadIndex).
 std::string raft_server::execute(const std::string& command) {
   std::istringstream words(command);
   std::string operation;
   std::string key;
   words >> operation >> key;
-  const auto stored = values_.find(key);
-  const std::string current = stored == values_.end() ? "nil" : stored->second;
+  const std::string current = read_value(key);
   if (operation == "write") {
     std::string value;
     words >> value;
     set_value(key, value);
     return "";
   }
-  if (operation == "read") return current;
   if (operation == "cas") {
     std::string expected;
     std::string replacement;
@@ -75,7 +141,7 @@ std::string raft_server::execute(const std::string& command) {
     set_value(key, replacement);
     return "true";
   }
-  SYNCSIM_ASSERT(false);  // the client only sends the three commands
+  SYNCSIM_ASSERT(false);  // the client sends only reads, writes and cas
   return "";
 }
 

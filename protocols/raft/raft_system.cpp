@@ -8,6 +8,40 @@
 namespace protocols::raft {
 namespace {
 
+// INVARIANTS.md, Raft, bugs 1 to 11, in its order: each switch, the checker
+// meant to catch it, and what it breaks.
+struct bug_switch {
+  const char* name;
+  bool raft_bugs::*flag;
+  const char* checker;
+  const char* summary;
+};
+
+constexpr bug_switch bug_switches[] = {
+    {"raft.commit_previous_term", &raft_bugs::commit_previous_term, "raft.log_safety",
+     "a leader commits an entry of an earlier term by counting its replicas (section 5.4.2, Figure 8)"},
+    {"raft.forget_vote", &raft_bugs::forget_vote, "raft.term_and_vote",
+     "votedFor is not persisted, so a restarted server votes again in the same term"},
+    {"raft.forget_term", &raft_bugs::forget_term, "raft.term_and_vote",
+     "currentTerm is not persisted, so a restarted server goes back to term 0"},
+    {"raft.split_term_and_vote", &raft_bugs::split_term_and_vote, "raft.term_and_vote",
+     "term and vote in two writes and only the first waited for; a crash between them loses the vote"},
+    {"raft.clear_vote_on_step_down", &raft_bugs::clear_vote_on_step_down, "raft.election_safety",
+     "becoming a follower in the same term clears votedFor, so the server votes twice in that term"},
+    {"raft.count_duplicate_votes", &raft_bugs::count_duplicate_votes, "raft.election_safety",
+     "a duplicated vote response counts twice towards a majority"},
+    {"raft.count_stale_votes", &raft_bugs::count_stale_votes, "raft.election_safety",
+     "vote responses from an earlier candidacy (an older term) count in the current election"},
+    {"raft.no_log_check", &raft_bugs::no_log_check, "raft.log_safety",
+     "RequestVote is granted without the up-to-date log check (section 5.4.1)"},
+    {"raft.truncate_on_stale_append", &raft_bugs::truncate_on_stale_append, "raft.log_safety",
+     "a follower truncates its log at a stale AppendEntries whose entries match, losing committed entries"},
+    {"raft.read_without_quorum", &raft_bugs::read_without_quorum, "raft.linearizable",
+     "a leader answers reads from its own state without confirming it still leads (no ReadIndex round)"},
+    {"raft.no_prevote", &raft_bugs::no_prevote, "raft.progress",
+     "neither PreVote nor CheckQuorum: a server behind a flaky link keeps deposing healthy leaders"},
+};
+
 class raft_system final : public sim::system {
  public:
   raft_system(const raft_options& options, const workload_options& workload) : options_(options), workload_(workload) {}
@@ -19,7 +53,7 @@ class raft_system final : public sim::system {
   }
   std::string describe(sim::address, const sim::envelope& message) const override { return raft::describe(message); }
   std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
-    return make_raft_checkers(shape);
+    return make_raft_checkers(shape, 4 * options_.election_timeout_max_ns);
   }
 
  private:
@@ -43,8 +77,7 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
                               "the heartbeat must be shorter than the smallest election timeout");
   }
-  options.forget_vote = bugs.count("raft.forget_vote") != 0;
-  options.no_log_check = bugs.count("raft.no_log_check") != 0;
+  for (const bug_switch& item : bug_switches) options.bugs.*item.flag = bugs.count(item.name) != 0;
   return options;
 }
 
@@ -71,11 +104,9 @@ class raft_family final : public sim::system_definition {
   }
   std::vector<sim::checker_description> checkers() const override { return raft_checker_descriptions(); }
   std::vector<sim::bug_description> bugs() const override {
-    return {
-        {"raft.forget_vote", "raft.term_and_vote", "votedFor is not persisted, so a restarted server votes again"},
-        {"raft.no_log_check", "raft.log_safety",
-         "RequestVote is granted without the up-to-date log check (section 5.4.1)"},
-    };
+    std::vector<sim::bug_description> result;
+    for (const bug_switch& item : bug_switches) result.push_back({item.name, item.checker, item.summary});
+    return result;
   }
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
