@@ -116,33 +116,48 @@ void search::unlift(std::size_t call) {
   }
 }
 
+// Wing and Gong's search with Lowe's memo of (linearized set, state). The
+// candidates at each point, the calls before the first pending return, are
+// tried in two passes: those whose outcome is known first, then those of
+// unknown outcome. Every candidate is still tried, so the search stays
+// complete, but an unknown write is linearized only when a known outcome
+// needs it, not eagerly and then undone in every combination.
 std::optional<bool> search::run(std::uint64_t budget, std::uint64_t& explored) {
   struct frame {
     std::size_t call;
     std::string state;
+    bool known_pass;
   };
   std::vector<frame> stack;
   std::unordered_set<configuration, configuration_hash> seen;
   configuration current{std::vector<std::uint64_t>((operations_.size() + 63) / 64, 0), model_.initial_state()};
   std::size_t position = head_;
+  bool known_pass = true;
   std::string next_state;
   while (head_ != none) {
     if (++explored > budget) return std::nullopt;
     const entry& item = entries_[position];
     if (item.is_call) {
       const std::size_t index = item.operation;
-      if (model_.step(current.state, *operations_[index], next_state)) {
+      const bool in_pass = operations_[index]->output_known == known_pass;
+      if (in_pass && model_.step(current.state, *operations_[index], next_state)) {
         configuration candidate{current.linearized, next_state};
         candidate.linearized[index / 64] |= std::uint64_t{1} << (index % 64);
         if (seen.insert(candidate).second) {
-          stack.push_back({position, std::move(current.state)});
+          stack.push_back({position, std::move(current.state), known_pass});
           current = std::move(candidate);
           lift(position);
           position = head_;
+          known_pass = true;
           continue;
         }
       }
       position = item.next;
+      continue;
+    }
+    if (known_pass) {
+      known_pass = false;  // the same candidates again, those of unknown outcome
+      position = head_;
       continue;
     }
     // A return whose operation is not linearized yet: undo the last choice.
@@ -154,6 +169,7 @@ std::optional<bool> search::run(std::uint64_t budget, std::uint64_t& explored) {
     current.state = last.state;
     unlift(last.call);
     position = entries_[last.call].next;
+    known_pass = last.known_pass;
   }
   return true;
 }
@@ -192,6 +208,21 @@ std::vector<operation> history_builder::finish() {
   // Reads whose outcome is unknown constrain nothing.
   std::erase_if(operations_, [](const operation& item) {
     return !item.output_known && (item.function == "read" || item.function == "get");
+  });
+  // Neither does an operation of unknown outcome invoked after every known
+  // outcome on its key had returned: it can be linearized after all of them.
+  // Dropping these keeps a run that ends in a long outage from costing the
+  // search an exponential number of orders.
+  std::map<std::string, std::uint64_t> last_known_return;
+  for (const operation& item : operations_) {
+    if (!item.output_known) continue;
+    std::uint64_t& last = last_known_return[item.key];
+    last = std::max(last, item.returned);
+  }
+  std::erase_if(operations_, [&last_known_return](const operation& item) {
+    if (item.output_known) return false;
+    const auto last = last_known_return.find(item.key);
+    return last == last_known_return.end() || item.call > last->second;
   });
   return std::move(operations_);
 }

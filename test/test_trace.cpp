@@ -96,7 +96,10 @@ TEST_CASE("the client history file holds every invoke and completion, and reads 
   REQUIRE(invokes > 100);
   CHECK(read_lines(path).size() == run.state().history().size());
   const auto operations = traces::read_history_file(path);
-  CHECK(operations.size() == invokes);
+  // Every invoke is an operation, except those of unknown outcome invoked
+  // after the last known return (at most one per client: still open at the end).
+  CHECK(operations.size() <= invokes);
+  CHECK(invokes - operations.size() <= run.state().config().clients);
   for (const auto& item : operations) {
     CHECK(item.function == "echo");
     if (item.output_known) CHECK(item.output == item.input);
