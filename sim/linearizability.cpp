@@ -52,6 +52,7 @@ class search {
   void build_entries();
   void lift(std::size_t call);
   void unlift(std::size_t call);
+  bool has_earlier_twin(std::size_t call) const;
 
   const std::vector<const operation*>& operations_;
   const model& model_;
@@ -122,6 +123,19 @@ void search::unlift(std::size_t call) {
 // unknown outcome. Every candidate is still tried, so the search stays
 // complete, but an unknown write is linearized only when a known outcome
 // needs it, not eagerly and then undone in every combination.
+// Operations of unknown outcome never return, so two with the same function
+// and input that are both candidates are interchangeable: trying the later
+// one repeats what trying the earlier one did. Every entry ahead of `call`
+// in the list is an unlinearized call (the scan stops at the first return).
+bool search::has_earlier_twin(std::size_t call) const {
+  const operation& target = *operations_[entries_[call].operation];
+  for (std::size_t position = head_; position != call; position = entries_[position].next) {
+    const operation& other = *operations_[entries_[position].operation];
+    if (!other.output_known && other.function == target.function && other.input == target.input) return true;
+  }
+  return false;
+}
+
 std::optional<bool> search::run(std::uint64_t budget, std::uint64_t& explored) {
   struct frame {
     std::size_t call;
@@ -139,7 +153,7 @@ std::optional<bool> search::run(std::uint64_t budget, std::uint64_t& explored) {
     const entry& item = entries_[position];
     if (item.is_call) {
       const std::size_t index = item.operation;
-      const bool in_pass = operations_[index]->output_known == known_pass;
+      const bool in_pass = operations_[index]->output_known == known_pass && !(!known_pass && has_earlier_twin(position));
       if (in_pass && model_.step(current.state, *operations_[index], next_state)) {
         configuration candidate{current.linearized, next_state};
         candidate.linearized[index / 64] |= std::uint64_t{1} << (index % 64);
