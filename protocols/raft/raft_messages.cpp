@@ -54,7 +54,7 @@ sim::bytes encode(const append_entries& message) {
 sim::bytes encode(const append_response& message) {
   sim::bytes payload;
   start(payload, message_type::append_response).u64(message.term).u8(message.success ? 1 : 0).u64(message.index);
-  sim::byte_writer(payload).u64(message.read_round);
+  sim::byte_writer(payload).u64(message.read_round).u64(message.rejected);
   return payload;
 }
 
@@ -134,6 +134,7 @@ append_response decode_append_response(const sim::envelope& message) {
   result.success = reader.u8() != 0;
   result.index = reader.u64();
   result.read_round = reader.u64();
+  result.rejected = reader.u64();
   return result;
 }
 

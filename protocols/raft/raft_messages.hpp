@@ -67,6 +67,7 @@ struct append_response {
   // the index after which the follower's log may still match.
   std::uint64_t index = 0;
   std::uint64_t read_round = 0;
+  std::uint64_t rejected = 0;  // on failure, the previous_index that did not match
 };
 
 struct client_request {

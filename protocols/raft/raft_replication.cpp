@@ -43,11 +43,16 @@ void raft_server::send_append(const sim::step_context& context, std::uint32_t pe
   message.previous_term = term_at(next - 1);
   message.commit = commit_;
   message.read_round = read_round_;
-  const std::uint64_t end = std::min<std::uint64_t>(last_index(), next - 1 + options_.batch_max);
+  // The in-flight window bounds what is sent beyond the follower's match;
+  // a full window still sends the heartbeat, without entries.
+  const std::uint64_t window_end = match_[peer] + options_.window_max;
+  const std::uint64_t end =
+      std::min({last_index(), next - 1 + options_.batch_max, std::max(window_end, next - 1)});
   for (std::uint64_t index = next; index <= end; ++index) message.entries.push_back(log_[index - 1]);
-  // Pipelining: assume success and send the next batch without waiting; a
-  // refusal moves next_ back.
-  next_[peer] = end + 1;
+  // Replicating, the leader pipelines: it assumes success and sends the next
+  // batch without waiting, and a refusal moves next_ back. Probing (after a
+  // refusal, and at first), it sends one batch and waits for its answer.
+  if ((probing_ & (std::uint64_t{1} << peer)) == 0) next_[peer] = end + 1;
   out.send(context.server(peer), encode(message));
 }
 
@@ -60,13 +65,14 @@ void raft_server::broadcast_append(const sim::step_context& context, sim::effect
 void raft_server::on_append_entries(const sim::step_context& context, const sim::envelope& message,
                                     sim::effects& out) {
   const append_entries request = decode_append_entries(message);
-  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0, 0}));
+  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0, 0, 0}));
   SYNCSIM_ASSERT(!(role_ == role::leader && request.term == term_));  // one leader per term
   become_follower(context, request.term, message.from.process, out);
   leader_contact_ns_ = context.local_time_ns;
   if (request.previous_index > last_index() || term_at(request.previous_index) != request.previous_term) {
     const std::uint64_t hint = std::min(last_index(), request.previous_index == 0 ? 0 : request.previous_index - 1);
-    return out.send(message.from, encode(append_response{term_, false, hint, request.read_round}));
+    return out.send(message.from,
+                    encode(append_response{term_, false, hint, request.read_round, request.previous_index}));
   }
   std::uint64_t index = request.previous_index;
   for (const log_entry& entry : request.entries) {
@@ -81,7 +87,7 @@ void raft_server::on_append_entries(const sim::step_context& context, const sim:
   }
   commit_ = std::max(commit_, std::min(request.commit, index));
   apply_committed(context, out);
-  out.send(message.from, encode(append_response{term_, true, index, request.read_round}));
+  out.send(message.from, encode(append_response{term_, true, index, request.read_round, 0}));
 }
 
 void raft_server::on_append_response(const sim::step_context& context, const sim::envelope& message,
@@ -95,14 +101,27 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
     acked_round_[peer] = response.read_round;
     serve_reads(context, out);
   }
+  const std::uint64_t bit = std::uint64_t{1} << peer;
   if (response.success) {
+    probing_ &= ~bit;
     match_[peer] = std::max(match_[peer], response.index);
     next_[peer] = std::max(next_[peer], match_[peer] + 1);
     advance_commit(context, out);
     if (next_[peer] <= last_index()) send_append(context, peer, out);
     return;
   }
-  next_[peer] = std::max<std::uint64_t>(match_[peer] + 1, std::min(next_[peer] - 1, response.index + 1));
+  // A refusal of anything but the current probe is stale or duplicated and
+  // changes nothing, so refusals cannot multiply (etcd-io/raft's probe
+  // state). Otherwise back off to the follower's hint and probe there; a
+  // probe that cannot go lower waits for the next heartbeat.
+  const bool probing = (probing_ & bit) != 0;
+  if (probing && response.rejected + 1 != next_[peer]) return;
+  if (!probing && response.rejected < match_[peer]) return;
+  probing_ |= bit;
+  const std::uint64_t lowered =
+      std::max<std::uint64_t>(match_[peer] + 1, std::min(response.rejected, response.index + 1));
+  if (probing && lowered >= next_[peer]) return;
+  next_[peer] = lowered;
   send_append(context, peer, out);
 }
 

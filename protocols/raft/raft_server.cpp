@@ -160,6 +160,7 @@ void raft_server::become_leader(const sim::step_context& context, sim::effects& 
   next_.assign(servers_, last_index() + 1);
   match_.assign(servers_, 0);
   acked_round_.assign(servers_, 0);
+  probing_ = ~std::uint64_t{0};  // every follower's log is unknown at first
   active_ = 0;
   out.cancel_timer(election_timer);
   // A no-op of the new term lets entries of earlier terms commit (section 8).
@@ -251,7 +252,7 @@ std::uint64_t raft_server::hash_value() const {
   result.add(term_).add(static_cast<std::uint64_t>(voted_for_)).add(chain_at(last_index()));
   result.add(static_cast<std::uint64_t>(role_)).add(static_cast<std::uint64_t>(leader_));
   result.add(commit_).add(applied_).add(votes_).add(vote_count_);
-  result.add(static_cast<std::uint64_t>(leader_contact_ns_)).add(active_).add(read_round_);
+  result.add(static_cast<std::uint64_t>(leader_contact_ns_)).add(active_).add(read_round_).add(probing_);
   for (std::uint64_t index : next_) result.add(index);
   for (std::uint64_t index : match_) result.add(index);
   for (std::uint64_t round : acked_round_) result.add(round);

@@ -36,7 +36,8 @@ struct raft_options {
   sim::time_ns election_timeout_min_ns = 150 * sim::millisecond;
   sim::time_ns election_timeout_max_ns = 300 * sim::millisecond;
   sim::time_ns heartbeat_ns = 50 * sim::millisecond;
-  std::uint32_t batch_max = 64;  // entries per AppendEntries
+  std::uint32_t batch_max = 64;     // entries per AppendEntries
+  std::uint32_t window_max = 256;  // entries in flight beyond a follower's match
   raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };
@@ -152,6 +153,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::uint64_t active_ = 0;  // CheckQuorum: bit per peer heard from this period
   std::vector<std::uint64_t> next_;
   std::vector<std::uint64_t> match_;
+  std::uint64_t probing_ = 0;  // bit per follower the leader probes rather than pipelines to
   std::uint64_t read_round_ = 0;
   std::vector<std::uint64_t> acked_round_;
   std::vector<pending_read> reads_;

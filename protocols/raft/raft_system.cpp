@@ -72,6 +72,7 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   options.election_timeout_max_ns = election.maximum;
   options.heartbeat_ns = reader.duration("heartbeat", options.heartbeat_ns, sim::millisecond, 10 * sim::second);
   options.batch_max = static_cast<std::uint32_t>(reader.integer("batch_max", options.batch_max, 1, 10'000));
+  options.window_max = static_cast<std::uint32_t>(reader.integer("window_max", options.window_max, 1, 1'000'000));
   reader.finish();
   if (options.heartbeat_ns >= options.election_timeout_min_ns) {
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
