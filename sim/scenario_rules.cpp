@@ -169,7 +169,7 @@ void check_fault_names(const scenario& input, const fault_spec& fault, const pro
     for (std::size_t member = 0; member < fault.groups[group].size(); ++member) {
       const std::string& name = fault.groups[group][member];
       const std::string where = fault.pointer + "/groups/" + std::to_string(group) + "/" + std::to_string(member);
-      check_name(input, names, name, where, false, false);
+      check_name(input, names, name, where, true, false);
       if (!seen.insert(name).second) throw scenario_error(input.source_file, where, "\"" + name + "\" is in two groups");
     }
   }

@@ -24,14 +24,30 @@ class world_fault_applier {
     return result;
   }
 
-  std::vector<process_id> resolve_group(const std::vector<std::string>& names) {
-    std::vector<process_id> result;
-    for (const std::string& name : names) {
-      const std::int64_t id = world_.config_.process_by_name(name);
-      if (id >= 0) result.push_back(static_cast<process_id>(id));
+  // A group names processes, roles resolved now ("@leader"), or
+  // "@other_servers": every server no other group of the partition holds.
+  std::vector<std::vector<process_id>> resolve_groups(const std::vector<std::vector<std::string>>& names) {
+    std::vector<std::vector<process_id>> groups;
+    std::vector<bool> placed(world_.config_.process_count(), false);
+    for (const auto& group : names) {
+      groups.emplace_back();
+      for (const std::string& name : group) {
+        if (name == other_servers) continue;
+        const auto resolved = resolve(name);
+        if (!resolved || placed[*resolved]) continue;
+        placed[*resolved] = true;
+        groups.back().push_back(*resolved);
+      }
     }
-    return result;
+    for (std::size_t index = 0; index < names.size(); ++index) {
+      if (std::find(names[index].begin(), names[index].end(), other_servers) == names[index].end()) continue;
+      for (process_id id = 0; id < world_.config_.servers; ++id) {
+        if (!placed[id]) groups[index].push_back(id);
+      }
+    }
+    return groups;
   }
+  static constexpr const char* other_servers = "@other_servers";
 
   // "@random" draws a server; "@ROLE" is the first up server whose actors
   // report the role. A role nobody plays resolves to nothing.
@@ -106,8 +122,7 @@ class world_fault_applier {
   }
 
   void apply_partition(const fault_spec& fault, world::fired_fault& fired) {
-    std::vector<std::vector<process_id>> groups;
-    for (const auto& names : fault.groups) groups.push_back(resolve_group(names));
+    const std::vector<std::vector<process_id>> groups = resolve_groups(fault.groups);
     const bool one_way = fault.kind == fault_kind::partition_one_way;
     for (std::size_t left = 0; left < groups.size(); ++left) {
       for (std::size_t right = 0; right < groups.size(); ++right) {

@@ -15,20 +15,17 @@ void raft_client::start_operation(const sim::step_context& context, sim::effects
   attempt_ = 0;
   key_ = "k" + std::to_string(context.rng().below(options_.keys));
   const auto value = [&] { return std::to_string(context.rng().below(options_.values)); };
-  switch (context.rng().below(3)) {
-    case 0:
-      function_ = "read";
-      input_ = "";
-      break;
-    case 1:
-      function_ = "write";
-      input_ = value();
-      break;
-    default:
-      function_ = "cas";
-      input_ = value();
-      input_ += " " + value();
-      break;
+  const std::uint64_t draw = context.rng().below(100);
+  if (draw < options_.read_percent) {
+    function_ = "read";
+    input_ = "";
+  } else if ((draw - options_.read_percent) % 2 == 0) {
+    function_ = "write";
+    input_ = value();
+  } else {
+    function_ = "cas";
+    input_ = value();
+    input_ += " " + value();
   }
   out.record({sim::history_type::invoke, function_, key_, input_});
   send_request(context, out);

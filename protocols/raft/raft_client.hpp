@@ -15,6 +15,7 @@ namespace protocols::raft {
 struct workload_options {
   std::uint32_t keys = 3;
   std::uint32_t values = 5;  // writes and cas use values 0..values-1
+  std::uint32_t read_percent = 34;  // the rest split evenly between write and cas
   sim::time_ns request_interval_ns = 20 * sim::millisecond;
   sim::time_ns request_timeout_ns = 400 * sim::millisecond;
   std::uint32_t attempts = 3;

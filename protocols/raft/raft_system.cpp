@@ -88,6 +88,7 @@ workload_options parse_workload(const sim::scenario& input) {
   sim::json_object& reader = section.reader();
   workload.keys = static_cast<std::uint32_t>(reader.integer("keys", workload.keys, 1, 1000));
   workload.values = static_cast<std::uint32_t>(reader.integer("values", workload.values, 1, 1'000'000));
+  workload.read_percent = static_cast<std::uint32_t>(reader.integer("read_percent", workload.read_percent, 0, 100));
   workload.request_interval_ns =
       reader.duration("request_interval", workload.request_interval_ns, sim::millisecond, 60 * sim::second);
   workload.request_timeout_ns =
