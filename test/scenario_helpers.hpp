@@ -37,4 +37,15 @@ inline std::int64_t first_failing_seed(const sim::scenario& input, std::uint64_t
   return -1;
 }
 
+// The first seed in [first, first + count) whose run fails in `checker`
+// (other failures do not count), or -1.
+inline std::int64_t first_seed_caught_by(const sim::scenario& input, const std::string& checker, std::uint64_t first,
+                                         std::uint64_t count) {
+  for (std::uint64_t seed = first; seed < first + count; ++seed) {
+    const sim::run_result result = run_scenario(input, seed);
+    if (!result.passed() && result.failure->checker == checker) return static_cast<std::int64_t>(seed);
+  }
+  return -1;
+}
+
 }  // namespace test_support
