@@ -14,7 +14,7 @@ namespace protocols::raft {
 
 std::vector<sim::checker_description> raft_checker_descriptions();
 // `stable_leader_ns`: how long raft.progress wants one leader to hold its term.
-std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape,
+std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape, std::uint16_t groups,
                                                              sim::time_ns stable_leader_ns);
 
 }  // namespace protocols::raft

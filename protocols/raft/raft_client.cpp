@@ -13,7 +13,9 @@ void raft_client::start_operation(const sim::step_context& context, sim::effects
   sequence_++;
   waiting_ = true;
   attempt_ = 0;
-  key_ = "k" + std::to_string(context.rng().below(options_.keys));
+  const std::uint64_t key_number = context.rng().below(options_.keys);
+  key_ = "k" + std::to_string(key_number);
+  group_ = static_cast<std::uint16_t>(key_number % groups_);
   const auto value = [&] { return std::to_string(context.rng().below(options_.values)); };
   const std::uint64_t draw = context.rng().below(100);
   if (draw < options_.read_percent) {
@@ -31,12 +33,16 @@ void raft_client::start_operation(const sim::step_context& context, sim::effects
   send_request(context, out);
 }
 
+sim::address raft_client::target_address(const sim::step_context& context) const {
+  return context.server(static_cast<std::uint32_t>(targets_[group_]), group_);
+}
+
 void raft_client::send_request(const sim::step_context& context, sim::effects& out) {
-  if (target_ < 0 || attempt_ > 0) target_ = static_cast<std::int64_t>(context.rng().below(context.servers));
+  std::int64_t& target = targets_[group_];
+  if (target < 0 || attempt_ > 0) target = static_cast<std::int64_t>(context.rng().below(context.servers));
   attempt_++;
   const std::string command = function_ + " " + key_ + (input_.empty() ? "" : " " + input_);
-  out.request(context.server(static_cast<std::uint32_t>(target_)),
-              encode(client_request{context.self.process, sequence_, command}));
+  out.request(target_address(context), encode(client_request{context.self.process, sequence_, command}));
   out.set_timer(timeout_timer, options_.request_timeout_ns);
 }
 
@@ -51,16 +57,16 @@ void raft_client::finish(sim::history_type type, const std::string& output, sim:
 void raft_client::on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) {
   const client_reply reply = decode_client_reply(message);
   if (!waiting_ || reply.sequence != sequence_) return;  // late or duplicated
+  std::int64_t& target = targets_[group_];
   if (reply.status == reply_status::ok) {
-    target_ = reply.leader_hint;  // the leader answered: ask it first next time
+    target = reply.leader_hint;  // the leader answered: ask it first next time
     return finish(sim::history_type::ok, reply.result, out);
   }
   // Not the leader: try the hinted one now (a retry of the same sequence).
-  if (reply.leader_hint >= 0 && reply.leader_hint != target_) {
-    target_ = reply.leader_hint;
+  if (reply.leader_hint >= 0 && reply.leader_hint != target) {
+    target = reply.leader_hint;
     const std::string command = function_ + " " + key_ + (input_.empty() ? "" : " " + input_);
-    out.request(context.server(static_cast<std::uint32_t>(target_)),
-                encode(client_request{context.self.process, sequence_, command}));
+    out.request(target_address(context), encode(client_request{context.self.process, sequence_, command}));
   }
 }
 
@@ -73,7 +79,8 @@ void raft_client::on_timer(const sim::step_context& context, std::uint64_t timer
 
 std::uint64_t raft_client::hash_value() const {
   sim::hasher result;
-  result.add(sequence_).add(waiting_).add(attempt_).add(static_cast<std::uint64_t>(target_));
+  result.add(sequence_).add(waiting_).add(attempt_).add(group_);
+  for (std::int64_t target : targets_) result.add(static_cast<std::uint64_t>(target));
   return result.add_string(function_).add_string(key_).add_string(input_).add(completed_).value();
 }
 

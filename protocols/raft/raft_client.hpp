@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "sim/actor.hpp"
 
@@ -26,7 +27,8 @@ enum client_timer : std::uint64_t { next_operation_timer = 1, timeout_timer = 2 
 
 class raft_client final : public sim::actor_value<raft_client> {
  public:
-  explicit raft_client(const workload_options& options) : options_(options) {}
+  raft_client(const workload_options& options, std::uint16_t groups)
+      : options_(options), groups_(groups), targets_(groups, -1) {}
   void on_start(const sim::step_context& context, const sim::disk_state& disk, sim::effects& out) override;
   void on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) override;
   void on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) override;
@@ -40,11 +42,16 @@ class raft_client final : public sim::actor_value<raft_client> {
   void send_request(const sim::step_context& context, sim::effects& out);
   void finish(sim::history_type type, const std::string& output, sim::effects& out);
 
+  sim::address target_address(const sim::step_context& context) const;
+
   workload_options options_;
+  std::uint16_t groups_ = 1;
+  // The server believed to lead each group, or -1.
+  std::vector<std::int64_t> targets_;
+  std::uint16_t group_ = 0;  // the group of the current operation's key
   std::uint64_t sequence_ = 0;
   bool waiting_ = false;
   std::uint32_t attempt_ = 0;
-  std::int64_t target_ = -1;  // the server believed to lead
   std::string function_;
   std::string key_;
   std::string input_;

@@ -14,14 +14,21 @@ namespace {
 
 class log_safety final : public sim::checker {
  public:
-  explicit log_safety(std::uint32_t servers) : servers_(servers) {}
+  log_safety(std::uint32_t servers, std::uint16_t group, std::string label)
+      : group_(group), label_(std::move(label)), servers_(servers) {}
   std::string_view name() const override { return "raft.log_safety"; }
   sim::checker_kind kind() const override { return sim::checker_kind::invariant; }
   std::unique_ptr<sim::checker> clone() const override { return std::make_unique<log_safety>(*this); }
 
   std::optional<std::string> check_delta(const sim::world& state) override {
+    if (auto problem = check_servers(state)) return label_ + *problem;
+    return std::nullopt;
+  }
+
+ private:
+  std::optional<std::string> check_servers(const sim::world& state) {
     for (std::uint32_t server = 0; server < servers_.size(); ++server) {
-      const auto* actor = state.actor_as<raft_server>({server, 0});
+      const auto* actor = state.actor_as<raft_server>({server, group_});
       if (actor == nullptr) continue;
       const std::string who = state.process(server).name;
       if (auto problem = check_matching(*actor, servers_[server], who)) return problem;
@@ -35,7 +42,6 @@ class log_safety final : public sim::checker {
     return std::nullopt;
   }
 
- private:
   struct progress {
     std::uint64_t checked = 0;  // log entries verified against the (index, term) map
     std::uint64_t checked_chain = 0;
@@ -118,6 +124,8 @@ class log_safety final : public sim::checker {
     return std::nullopt;
   }
 
+  std::uint16_t group_;
+  std::string label_;  // "group 2: " when there are several, else ""
   std::vector<progress> servers_;
   std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> chains_;
   struct committed_entry {
@@ -158,7 +166,8 @@ class linearizable_history final : public sim::checker {
 // flaky link deposing every leader) from one that serves.
 class progress_after_heal final : public sim::checker {
  public:
-  explicit progress_after_heal(sim::time_ns stable_ns) : stable_ns_(stable_ns) {}
+  progress_after_heal(sim::time_ns stable_ns, std::uint16_t group, std::uint16_t groups, std::string label)
+      : stable_ns_(stable_ns), group_(group), groups_(groups), label_(std::move(label)) {}
   std::string_view name() const override { return "raft.progress"; }
   sim::checker_kind kind() const override { return sim::checker_kind::liveness; }
   std::unique_ptr<sim::checker> clone() const override { return std::make_unique<progress_after_heal>(*this); }
@@ -166,14 +175,14 @@ class progress_after_heal final : public sim::checker {
     track_leader(state);
     return missing(state).empty();
   }
-  std::string unsatisfied_reason(const sim::world& state) const override { return missing(state); }
+  std::string unsatisfied_reason(const sim::world& state) const override { return label_ + missing(state); }
 
  private:
   void track_leader(const sim::world& state) {
     std::int64_t leader = -1;
     std::uint64_t term = 0;
     for (std::uint32_t server = 0; server < state.config().servers; ++server) {
-      const auto* actor = state.actor_as<raft_server>({server, 0});
+      const auto* actor = state.actor_as<raft_server>({server, group_});
       if (actor == nullptr || actor->current_role() != role::leader || actor->term() < term) continue;
       leader = server;
       term = actor->term();
@@ -195,12 +204,21 @@ class progress_after_heal final : public sim::checker {
     if (state.config().clients == 0) return {};
     const auto& history = state.history();
     for (auto item = history.rbegin(); item != history.rend() && item->time >= state.healed_at(); ++item) {
-      if (item->record.type == sim::history_type::ok) return {};
+      if (item->record.type == sim::history_type::ok && group_of(item->record.key) == group_) return {};
     }
     return "no client operation completed since the heal";
   }
 
+  // Keys are "k<number>"; the client sends key k to group k mod groups.
+  std::uint16_t group_of(const std::string& key) const {
+    SYNCSIM_ASSERT(key.size() > 1 && key[0] == 'k');
+    return static_cast<std::uint16_t>(std::stoull(key.substr(1)) % groups_);
+  }
+
   sim::time_ns stable_ns_;
+  std::uint16_t group_;
+  std::uint16_t groups_;
+  std::string label_;
   std::int64_t leader_ = -1;
   std::uint64_t term_ = 0;
   sim::time_ns since_ns_ = 0;
@@ -209,10 +227,13 @@ class progress_after_heal final : public sim::checker {
 
 }  // namespace
 
-std::unique_ptr<sim::checker> make_log_checker(std::uint32_t servers) { return std::make_unique<log_safety>(servers); }
+std::unique_ptr<sim::checker> make_log_checker(std::uint32_t servers, std::uint16_t group, const std::string& label) {
+  return std::make_unique<log_safety>(servers, group, label);
+}
 std::unique_ptr<sim::checker> make_history_checker() { return std::make_unique<linearizable_history>(); }
-std::unique_ptr<sim::checker> make_progress_checker(sim::time_ns stable_ns) {
-  return std::make_unique<progress_after_heal>(stable_ns);
+std::unique_ptr<sim::checker> make_progress_checker(sim::time_ns stable_ns, std::uint16_t group, std::uint16_t groups,
+                                                    const std::string& label) {
+  return std::make_unique<progress_after_heal>(stable_ns, group, groups, label);
 }
 
 }  // namespace protocols::raft

@@ -16,7 +16,7 @@ sim::bytes encode_entry(const log_entry& entry) {
 }  // namespace
 
 void raft_server::append_to_log(log_entry entry, sim::effects& out) {
-  out.push("log", encode_entry(entry), true);
+  out.push(disk_key("log"), encode_entry(entry), true);
   chain_.push_back(entry_chain(chain_at(last_index()), entry));
   log_.push_back(std::move(entry));
   if (role_ == role::leader) match_[self_] = last_index();
@@ -30,7 +30,7 @@ void raft_server::truncate_log(std::uint64_t length, sim::effects& out) {
     commit_ = std::min(commit_, length);
   }
   SYNCSIM_ASSERT(length >= commit_);
-  out.truncate("log", length, true);
+  out.truncate(disk_key("log"), length, true);
   log_.resize(length);
   chain_.resize(length);
 }
@@ -53,7 +53,7 @@ void raft_server::send_append(const sim::step_context& context, std::uint32_t pe
   // batch without waiting, and a refusal moves next_ back. Probing (after a
   // refusal, and at first), it sends one batch and waits for its answer.
   if ((probing_ & (std::uint64_t{1} << peer)) == 0) next_[peer] = end + 1;
-  out.send(context.server(peer), encode(message));
+  out.send(context.server(peer, group_), encode(message));
 }
 
 void raft_server::broadcast_append(const sim::step_context& context, sim::effects& out) {

@@ -16,6 +16,12 @@ sim::bytes encode_hard_state(std::uint64_t term, std::int64_t voted_for) {
 
 }  // namespace
 
+// Group 0 keeps the plain names, so a single-group server's disk reads as
+// Raft's; other groups on the same node get their own prefix.
+std::string raft_server::disk_key(const char* name) const {
+  return group_ == 0 ? std::string(name) : "g" + std::to_string(group_) + "/" + name;
+}
+
 std::uint64_t entry_chain(std::uint64_t previous, const log_entry& entry) {
   sim::hasher result(previous);
   return result.add(entry.term).add_string(entry.command).add(entry.client).add(entry.sequence).value();
@@ -30,12 +36,12 @@ void raft_server::on_start(const sim::step_context& context, const sim::disk_sta
 }
 
 void raft_server::restore(const sim::disk_state& disk) {
-  if (const auto stored = disk.values.find("hard_state"); stored != disk.values.end()) {
+  if (const auto stored = disk.values.find(disk_key("hard_state")); stored != disk.values.end()) {
     sim::byte_reader reader(stored->second);
     term_ = reader.u64();
     voted_for_ = reader.i64();
   }
-  if (const auto stored = disk.lists.find("log"); stored != disk.lists.end()) {
+  if (const auto stored = disk.lists.find(disk_key("log")); stored != disk.lists.end()) {
     for (const sim::bytes& record : stored->second) {
       sim::byte_reader reader(record);
       log_entry entry;
@@ -89,11 +95,11 @@ void raft_server::persist_hard_state(sim::effects& out) const {
   if (options_.bugs.split_term_and_vote) {
     // The term is written and waited for; the vote follows in a second write
     // that nothing waits for, so a crash between the two loses the vote.
-    out.set("hard_state", encode_hard_state(term, -1), true);
-    out.set("hard_state", encode_hard_state(term, vote), false);
+    out.set(disk_key("hard_state"), encode_hard_state(term, -1), true);
+    out.set(disk_key("hard_state"), encode_hard_state(term, vote), false);
     return;
   }
-  out.set("hard_state", encode_hard_state(term, vote), true);
+  out.set(disk_key("hard_state"), encode_hard_state(term, vote), true);
 }
 
 void raft_server::become_follower(const sim::step_context& context, std::uint64_t term, std::int64_t leader,
@@ -133,7 +139,7 @@ void raft_server::become_pre_candidate(const sim::step_context& context, sim::ef
   if (servers_ == 1) return become_candidate(context, out);
   const request_vote message{term_ + 1, last_index(), term_at(last_index())};
   for (std::uint32_t peer = 0; peer < servers_; ++peer) {
-    if (peer != self_) out.send(context.server(peer), encode(message, message_type::pre_vote));
+    if (peer != self_) out.send(context.server(peer, group_), encode(message, message_type::pre_vote));
   }
 }
 
@@ -149,7 +155,7 @@ void raft_server::become_candidate(const sim::step_context& context, sim::effect
   if (servers_ == 1) return become_leader(context, out);
   const request_vote message{term_, last_index(), term_at(last_index())};
   for (std::uint32_t peer = 0; peer < servers_; ++peer) {
-    if (peer != self_) out.send(context.server(peer), encode(message));
+    if (peer != self_) out.send(context.server(peer, group_), encode(message));
   }
 }
 

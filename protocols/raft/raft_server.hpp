@@ -38,6 +38,9 @@ struct raft_options {
   sim::time_ns heartbeat_ns = 50 * sim::millisecond;
   std::uint32_t batch_max = 64;     // entries per AppendEntries
   std::uint32_t window_max = 256;  // entries in flight beyond a follower's match
+  // Multi-Raft: independent groups, each with a member on every server (as
+  // actor instance `group`); a key belongs to group (key number mod groups).
+  std::uint16_t groups = 1;
   raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };
@@ -69,7 +72,7 @@ struct pending_read {
 
 class raft_server final : public sim::actor_value<raft_server> {
  public:
-  explicit raft_server(const raft_options& options) : options_(options) {}
+  raft_server(const raft_options& options, std::uint16_t group) : options_(options), group_(group) {}
   void on_start(const sim::step_context& context, const sim::disk_state& disk, sim::effects& out) override;
   void on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) override;
   void on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) override;
@@ -77,6 +80,7 @@ class raft_server final : public sim::actor_value<raft_server> {
 
   // What the checkers read.
   raft::role current_role() const { return role_; }
+  std::uint16_t group() const { return group_; }
   std::uint64_t term() const { return term_; }
   std::int64_t voted_for() const { return voted_for_; }
   std::uint64_t last_index() const { return log_.size(); }
@@ -101,6 +105,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   void reset_election_timer(const sim::step_context& context, sim::effects& out) const;
   void persist_hard_state(sim::effects& out) const;
   void restore(const sim::disk_state& disk);
+  std::string disk_key(const char* name) const;
   bool prevote_enabled() const { return !options_.bugs.no_prevote; }
   // Elections.
   void on_request_vote(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
@@ -133,6 +138,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   void set_session(std::uint64_t client, const session& value);
 
   raft_options options_;
+  std::uint16_t group_ = 0;
   std::uint32_t self_ = 0;
   std::uint32_t servers_ = 0;
   // Durable: term, vote and log (chain_ is derived from the log).

@@ -17,7 +17,7 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
     // A follower that knows the leader forwards a client's request once; a
     // forwarded request that finds no leader is refused with a hint.
     if (leader_ >= 0 && message.kind == sim::channel::request) {
-      return out.send(context.server(static_cast<std::uint32_t>(leader_)), encode(request));
+      return out.send(context.server(static_cast<std::uint32_t>(leader_), group_), encode(request));
     }
     return out.reply(client, encode(client_reply{request.sequence, reply_status::not_leader, leader_, ""}));
   }

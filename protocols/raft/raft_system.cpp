@@ -45,15 +45,17 @@ constexpr bug_switch bug_switches[] = {
 class raft_system final : public sim::system {
  public:
   raft_system(const raft_options& options, const workload_options& workload) : options_(options), workload_(workload) {}
-  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
-    return std::make_unique<raft_server>(options_);
+  std::uint16_t server_instances() const override { return options_.groups; }
+  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t instance,
+                                          const sim::cluster_shape&) const override {
+    return std::make_unique<raft_server>(options_, instance);
   }
   std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
-    return std::make_unique<raft_client>(workload_);
+    return std::make_unique<raft_client>(workload_, options_.groups);
   }
   std::string describe(sim::address, const sim::envelope& message) const override { return raft::describe(message); }
   std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
-    return make_raft_checkers(shape, 4 * options_.election_timeout_max_ns);
+    return make_raft_checkers(shape, options_.groups, 4 * options_.election_timeout_max_ns);
   }
 
  private:
@@ -73,6 +75,7 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   options.heartbeat_ns = reader.duration("heartbeat", options.heartbeat_ns, sim::millisecond, 10 * sim::second);
   options.batch_max = static_cast<std::uint32_t>(reader.integer("batch_max", options.batch_max, 1, 10'000));
   options.window_max = static_cast<std::uint32_t>(reader.integer("window_max", options.window_max, 1, 1'000'000));
+  options.groups = static_cast<std::uint16_t>(reader.integer("groups", options.groups, 1, 16));
   reader.finish();
   if (options.heartbeat_ns >= options.election_timeout_min_ns) {
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
@@ -112,7 +115,14 @@ class raft_family final : public sim::system_definition {
   }
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
-    return std::make_shared<raft_system>(parse_options(input, bugs), parse_workload(input));
+    const raft_options options = parse_options(input, bugs);
+    const workload_options workload = parse_workload(input);
+    if (workload.keys < options.groups) {
+      throw sim::scenario_error(input.source_file, "/workload/keys",
+                                "every Raft group needs a key: " + std::to_string(options.groups) + " groups but " +
+                                    std::to_string(workload.keys) + " keys");
+    }
+    return std::make_shared<raft_system>(options, workload);
   }
 };
 
