@@ -101,6 +101,12 @@ bool simulation::step() {
   } catch (const assertion_failure& error) {
     fail("assertion", error.what());
   }
+  // A protocol whose messages multiply (each answered by two) would take
+  // the machine's memory before its run ends: stop it as a failure instead.
+  if (!failure_ && world_.pending_events() > pending_events_max) {
+    fail("resource", "more than " + std::to_string(pending_events_max) +
+                         " events pending at once: the protocol floods the network (a message storm)");
+  }
   if (phase_ == run_phase::liveness && !failure_) check_liveness();
   if (failure_) {
     finish();

@@ -25,6 +25,10 @@ class trace_observer {
 
 enum class run_phase : std::uint8_t { safety, liveness, finished };
 
+// Beyond this many pending events a run fails as "resource": real protocols
+// under test keep a few thousand; a message storm grows without bound.
+inline constexpr std::size_t pending_events_max = 500'000;
+
 struct run_result {
   std::optional<violation> failure;
   time_ns simulated_ns = 0;

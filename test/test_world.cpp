@@ -162,3 +162,42 @@ TEST_CASE("a process hosts several protocol instances, each with its own timers 
   CHECK(silent->counter() == 0);
   CHECK(busy->counter() >= 99);
 }
+
+namespace {
+
+// Answers every message with two: the number in flight doubles each hop.
+class storm_actor final : public sim::actor_value<storm_actor> {
+ public:
+  void on_start(const sim::step_context& context, const sim::disk_state&, sim::effects& out) override {
+    if (context.self.process == 0) out.send(context.server(1), sim::bytes{});
+  }
+  void on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) override {
+    out.send(message.from, sim::bytes{});
+    out.send(context.server((context.self.process + 1) % context.servers), sim::bytes{});
+  }
+  void on_timer(const sim::step_context&, std::uint64_t, sim::effects&) override {}
+  std::uint64_t hash_value() const { return 0; }
+  friend bool operator==(const storm_actor&, const storm_actor&) = default;
+};
+
+class storm_system final : public sim::system {
+ public:
+  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return std::make_unique<storm_actor>();
+  }
+  std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
+    return std::make_unique<storm_actor>();
+  }
+  std::string describe(sim::address, const sim::envelope&) const override { return "storm"; }
+  std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape&) const override { return {}; }
+};
+
+}  // namespace
+
+TEST_CASE("a message storm fails the run as resource instead of exhausting memory") {
+  sim::simulation run(probe_config(3, 10 * sim::second), std::make_shared<storm_system>());
+  const sim::run_result result = run.run();
+  REQUIRE_FALSE(result.passed());
+  CHECK(result.failure->checker == "resource");
+  CHECK(run.state().now() < sim::second);  // doubling reaches the limit within tens of hops
+}
