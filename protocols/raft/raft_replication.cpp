@@ -18,7 +18,9 @@ sim::bytes encode_entry(const log_entry& entry) {
 void raft_server::append_to_log(log_entry entry, sim::effects& out) {
   out.push(disk_key("log"), encode_entry(entry), true);
   chain_.push_back(entry_chain(chain_at(last_index()), entry));
+  const bool configuration = entry.sequence == 0 && !entry.command.empty();
   log_.push_back(std::move(entry));
+  if (configuration) recompute_configuration();  // finds it at once, at the end
   if (role_ == role::leader) match_[self_] = last_index();
 }
 
@@ -33,6 +35,7 @@ void raft_server::truncate_log(std::uint64_t length, sim::effects& out) {
   out.truncate(disk_key("log"), length, true);
   log_.resize(length);
   chain_.resize(length);
+  recompute_configuration();  // a removed configuration entry no longer applies
 }
 
 void raft_server::send_append(const sim::step_context& context, std::uint32_t peer, sim::effects& out) {
@@ -97,6 +100,7 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
   if (role_ != role::leader || response.term != term_) return;
   const std::uint32_t peer = message.from.process;
   active_ |= std::uint64_t{1} << peer;
+  heard_ns_[peer] = context.local_time_ns;
   if (response.read_round > acked_round_[peer]) {
     acked_round_[peer] = response.read_round;
     serve_reads(context, out);
@@ -130,11 +134,15 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
 void raft_server::advance_commit(const sim::step_context& context, sim::effects& out) {
   for (std::uint64_t index = last_index(); index > commit_; --index) {
     if (term_at(index) != term_ && !options_.bugs.commit_previous_term) break;
-    std::uint32_t replicas = 0;
-    for (std::uint32_t server = 0; server < servers_; ++server) replicas += match_[server] >= index ? 1 : 0;
-    if (replicas * 2 > servers_) {
+    std::uint64_t replicas = 0;
+    for (std::uint32_t server = 0; server < servers_; ++server) {
+      if (match_[server] >= index) replicas |= std::uint64_t{1} << server;
+    }
+    if (is_quorum(replicas)) {
       commit_ = index;
       apply_committed(context, out);
+      // A leader that committed its own removal hands over (thesis 4.2.2).
+      if (!is_member(self_) && config_index_ <= commit_) become_follower(context, term_, -1, out);
       return;
     }
   }

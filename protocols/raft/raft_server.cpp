@@ -32,6 +32,7 @@ void raft_server::on_start(const sim::step_context& context, const sim::disk_sta
   servers_ = context.servers;
   SYNCSIM_ASSERT(servers_ <= 64);
   restore(disk);
+  recompute_configuration();
   reset_election_timer(context, out);
 }
 
@@ -70,12 +71,14 @@ void raft_server::on_message(const sim::step_context& context, const sim::envelo
 
 void raft_server::on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) {
   if (timer_id == election_timer && role_ != role::leader) {
+    if (!is_member(self_)) return reset_election_timer(context, out);  // a learner never campaigns
     if (prevote_enabled()) return become_pre_candidate(context, out);
     return become_candidate(context, out);
   }
   if (timer_id == heartbeat_timer && role_ == role::leader) {
     broadcast_append(context, out);
     out.set_timer(heartbeat_timer, options_.heartbeat_ns);
+    manage_membership(context, out);
   } else if (timer_id == check_quorum_timer && role_ == role::leader) {
     check_quorum(context, out);
   }
@@ -136,7 +139,7 @@ void raft_server::become_pre_candidate(const sim::step_context& context, sim::ef
   votes_ = std::uint64_t{1} << self_;
   vote_count_ = 1;
   reset_election_timer(context, out);
-  if (servers_ == 1) return become_candidate(context, out);
+  if (is_quorum(votes_)) return become_candidate(context, out);
   const request_vote message{term_ + 1, last_index(), term_at(last_index())};
   for (std::uint32_t peer = 0; peer < servers_; ++peer) {
     if (peer != self_) out.send(context.server(peer, group_), encode(message, message_type::pre_vote));
@@ -152,7 +155,7 @@ void raft_server::become_candidate(const sim::step_context& context, sim::effect
   vote_count_ = 1;
   persist_hard_state(out);  // durable before the RequestVotes leave
   reset_election_timer(context, out);
-  if (servers_ == 1) return become_leader(context, out);
+  if (is_quorum(votes_)) return become_leader(context, out);
   const request_vote message{term_, last_index(), term_at(last_index())};
   for (std::uint32_t peer = 0; peer < servers_; ++peer) {
     if (peer != self_) out.send(context.server(peer, group_), encode(message));
@@ -166,6 +169,7 @@ void raft_server::become_leader(const sim::step_context& context, sim::effects& 
   next_.assign(servers_, last_index() + 1);
   match_.assign(servers_, 0);
   acked_round_.assign(servers_, 0);
+  heard_ns_.assign(servers_, context.local_time_ns);  // every follower gets a full timeout first
   probing_ = ~std::uint64_t{0};  // every follower's log is unknown at first
   active_ = 0;
   out.cancel_timer(election_timer);
@@ -181,7 +185,7 @@ void raft_server::become_leader(const sim::step_context& context, sim::effects& 
 // that can no longer commit.
 void raft_server::check_quorum(const sim::step_context& context, sim::effects& out) {
   active_ |= std::uint64_t{1} << self_;
-  if (static_cast<std::uint32_t>(std::popcount(active_)) * 2 > servers_) {
+  if (is_quorum(active_)) {
     active_ = 0;
     out.set_timer(check_quorum_timer, options_.election_timeout_max_ns);
     return;
@@ -250,7 +254,8 @@ bool raft_server::count_vote(std::uint32_t voter) {
   const bool repeated = (votes_ & bit) != 0;
   votes_ |= bit;
   if (!repeated || options_.bugs.count_duplicate_votes) vote_count_++;
-  return vote_count_ * 2 > servers_;
+  if (options_.bugs.count_duplicate_votes) return vote_count_ * 2 > static_cast<std::uint32_t>(std::popcount(config_));
+  return is_quorum(votes_);
 }
 
 std::uint64_t raft_server::hash_value() const {
@@ -259,6 +264,8 @@ std::uint64_t raft_server::hash_value() const {
   result.add(static_cast<std::uint64_t>(role_)).add(static_cast<std::uint64_t>(leader_));
   result.add(commit_).add(applied_).add(votes_).add(vote_count_);
   result.add(static_cast<std::uint64_t>(leader_contact_ns_)).add(active_).add(read_round_).add(probing_);
+  result.add(config_).add(config_index_);
+  for (sim::time_ns heard : heard_ns_) result.add(static_cast<std::uint64_t>(heard));
   for (std::uint64_t index : next_) result.add(index);
   for (std::uint64_t index : match_) result.add(index);
   for (std::uint64_t round : acked_round_) result.add(round);

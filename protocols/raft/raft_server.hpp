@@ -41,6 +41,14 @@ struct raft_options {
   // Multi-Raft: independent groups, each with a member on every server (as
   // actor instance `group`); a key belongs to group (key number mod groups).
   std::uint16_t groups = 1;
+  // Membership: the first `members` servers vote at first (0: all of them);
+  // the others are learners that replicate the log. A leader removes a
+  // voter it has not heard from for `member_timeout` and promotes a learner
+  // that answers and has caught up, one server per change (thesis 4.1);
+  // 0 never changes membership.
+  std::uint32_t members = 0;
+  sim::time_ns member_timeout_ns = 0;
+  std::uint32_t members_min = 3;  // automatic removal stops at this many voters
   raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };
@@ -92,6 +100,9 @@ class raft_server final : public sim::actor_value<raft_server> {
   // A hash of the store and the sessions, kept up to date as a sum of one
   // hash per key and per session, so that reading it costs nothing.
   std::uint64_t state_machine_hash() const { return state_hash_; }
+  // The voting members, a bit per server, from the latest configuration
+  // entry in the log (committed or not), else the initial one.
+  std::uint64_t configuration() const { return config_; }
 
   std::uint64_t hash_value() const;
   friend bool operator==(const raft_server&, const raft_server&) = default;
@@ -116,6 +127,12 @@ class raft_server final : public sim::actor_value<raft_server> {
   bool log_up_to_date(std::uint64_t last_term, std::uint64_t last_index) const;
   bool in_leader_lease(const sim::step_context& context) const;
   void check_quorum(const sim::step_context& context, sim::effects& out);
+  // Membership.
+  bool is_quorum(std::uint64_t servers) const;
+  bool is_member(std::uint32_t server) const { return ((config_ >> server) & 1) != 0; }
+  void recompute_configuration();
+  void manage_membership(const sim::step_context& context, sim::effects& out);
+  void propose_configuration(const sim::step_context& context, std::uint64_t members, sim::effects& out);
   // Replication.
   void on_append_entries(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void on_append_response(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
@@ -159,7 +176,10 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::uint64_t active_ = 0;  // CheckQuorum: bit per peer heard from this period
   std::vector<std::uint64_t> next_;
   std::vector<std::uint64_t> match_;
-  std::uint64_t probing_ = 0;  // bit per follower the leader probes rather than pipelines to
+  std::uint64_t probing_ = 0;
+  std::uint64_t config_ = 0;        // derived from the log, as chain_ is
+  std::uint64_t config_index_ = 0;  // the log index of that configuration, 0 for the initial one
+  std::vector<sim::time_ns> heard_ns_;  // leader: when each follower last answered  // bit per follower the leader probes rather than pipelines to
   std::uint64_t read_round_ = 0;
   std::vector<std::uint64_t> acked_round_;
   std::vector<pending_read> reads_;

@@ -32,7 +32,7 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
   }
   append_to_log({term_, request.command, request.client, request.sequence}, out);
   broadcast_append(context, out);
-  if (servers_ == 1) advance_commit(context, out);
+  if (is_quorum(std::uint64_t{1} << self_)) advance_commit(context, out);
 }
 
 void raft_server::apply_committed(const sim::step_context& context, sim::effects& out) {
@@ -74,11 +74,11 @@ void raft_server::start_read(const sim::step_context& context, const client_requ
 }
 
 bool raft_server::round_confirmed(std::uint64_t round) const {
-  std::uint32_t confirmed = 1;  // the leader itself
+  std::uint64_t confirmed = std::uint64_t{1} << self_;
   for (std::uint32_t peer = 0; peer < acked_round_.size(); ++peer) {
-    confirmed += peer != self_ && acked_round_[peer] >= round ? 1 : 0;
+    if (acked_round_[peer] >= round) confirmed |= std::uint64_t{1} << peer;
   }
-  return confirmed * 2 > servers_;
+  return is_quorum(confirmed);
 }
 
 void raft_server::serve_reads(const sim::step_context& context, sim::effects& out) {

@@ -76,6 +76,9 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   options.batch_max = static_cast<std::uint32_t>(reader.integer("batch_max", options.batch_max, 1, 10'000));
   options.window_max = static_cast<std::uint32_t>(reader.integer("window_max", options.window_max, 1, 1'000'000));
   options.groups = static_cast<std::uint16_t>(reader.integer("groups", options.groups, 1, 16));
+  options.members = static_cast<std::uint32_t>(reader.integer("members", options.members, 0, 64));
+  options.member_timeout_ns = reader.duration("member_timeout", options.member_timeout_ns, 0, 600 * sim::second);
+  options.members_min = static_cast<std::uint32_t>(reader.integer("members_min", options.members_min, 1, 64));
   reader.finish();
   if (options.heartbeat_ns >= options.election_timeout_min_ns) {
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
