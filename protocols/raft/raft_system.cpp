@@ -26,7 +26,7 @@ constexpr bug_switch bug_switches[] = {
      "currentTerm is not persisted, so a restarted server goes back to term 0"},
     {"raft.split_term_and_vote", &raft_bugs::split_term_and_vote, "raft.term_and_vote",
      "term and vote in two writes and only the first waited for; a crash between them loses the vote"},
-    {"raft.clear_vote_on_step_down", &raft_bugs::clear_vote_on_step_down, "raft.election_safety",
+    {"raft.clear_vote_on_step_down", &raft_bugs::clear_vote_on_step_down, "raft.term_and_vote",
      "becoming a follower in the same term clears votedFor, so the server votes twice in that term"},
     {"raft.count_duplicate_votes", &raft_bugs::count_duplicate_votes, "raft.election_safety",
      "a duplicated vote response counts twice towards a majority"},
