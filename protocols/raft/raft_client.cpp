@@ -33,6 +33,9 @@ void raft_client::start_operation(const sim::step_context& context, sim::effects
   send_request(context, out);
 }
 
+// "write k1 3", "read k0", "cas k2 1 4": what the servers execute.
+std::string raft_client::command() const { return function_ + " " + key_ + (input_.empty() ? "" : " " + input_); }
+
 sim::address raft_client::target_address(const sim::step_context& context) const {
   return context.server(static_cast<std::uint32_t>(targets_[group_]), group_);
 }
@@ -41,8 +44,7 @@ void raft_client::send_request(const sim::step_context& context, sim::effects& o
   std::int64_t& target = targets_[group_];
   if (target < 0 || attempt_ > 0) target = static_cast<std::int64_t>(context.rng().below(context.servers));
   attempt_++;
-  const std::string command = function_ + " " + key_ + (input_.empty() ? "" : " " + input_);
-  out.request(target_address(context), encode(client_request{context.self.process, sequence_, command}));
+  out.request(target_address(context), encode(client_request{context.self.process, sequence_, command()}));
   out.set_timer(timeout_timer, options_.request_timeout_ns);
 }
 
@@ -65,8 +67,7 @@ void raft_client::on_message(const sim::step_context& context, const sim::envelo
   // Not the leader: try the hinted one now (a retry of the same sequence).
   if (reply.leader_hint >= 0 && reply.leader_hint != target) {
     target = reply.leader_hint;
-    const std::string command = function_ + " " + key_ + (input_.empty() ? "" : " " + input_);
-    out.request(target_address(context), encode(client_request{context.self.process, sequence_, command}));
+    out.request(target_address(context), encode(client_request{context.self.process, sequence_, command()}));
   }
 }
 

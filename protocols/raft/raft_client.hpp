@@ -43,6 +43,7 @@ class raft_client final : public sim::actor_value<raft_client> {
   void finish(sim::history_type type, const std::string& output, sim::effects& out);
 
   sim::address target_address(const sim::step_context& context) const;
+  std::string command() const;
 
   workload_options options_;
   std::uint16_t groups_ = 1;

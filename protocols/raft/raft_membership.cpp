@@ -11,13 +11,12 @@
 #include "protocols/raft/raft_server.hpp"
 
 namespace protocols::raft {
-namespace {
-
-constexpr const char* config_prefix = "config ";
 
 bool is_configuration(const log_entry& entry) {
   return entry.sequence == 0 && entry.command.starts_with(config_prefix);
 }
+
+namespace {
 
 std::uint64_t parse_configuration(const log_entry& entry) {
   return std::stoull(entry.command.substr(std::string(config_prefix).size()));

@@ -18,7 +18,7 @@ sim::bytes encode_entry(const log_entry& entry) {
 void raft_server::append_to_log(log_entry entry, sim::effects& out) {
   out.push(disk_key("log"), encode_entry(entry), true);
   chain_.push_back(entry_chain(chain_at(last_index()), entry));
-  const bool configuration = entry.sequence == 0 && !entry.command.empty();
+  const bool configuration = is_configuration(entry);
   log_.push_back(std::move(entry));
   if (configuration) recompute_configuration();  // finds it at once, at the end
   if (role_ == role::leader) match_[self_] = last_index();

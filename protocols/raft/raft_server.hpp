@@ -56,6 +56,10 @@ struct raft_options {
 enum class role : std::uint8_t { follower, pre_candidate, candidate, leader };
 enum raft_timer : std::uint64_t { election_timer = 1, heartbeat_timer = 2, check_quorum_timer = 3 };
 
+// A membership entry: "config MASK", a bit per voting server.
+inline constexpr const char* config_prefix = "config ";
+bool is_configuration(const log_entry& entry);
+
 // The chain hash of a log prefix: h(previous prefix, this entry). Equal
 // chain hashes at an index mean equal prefixes (log matching, cheaply).
 std::uint64_t entry_chain(std::uint64_t previous, const log_entry& entry);

@@ -8,11 +8,17 @@
 #include "protocols/raft/raft_server.hpp"
 
 namespace protocols::raft {
+namespace {
+
+// Clients are single-instance processes; requests carry their process id.
+sim::address client_address(std::uint64_t client) { return {static_cast<sim::process_id>(client), 0}; }
+
+}  // namespace
 
 void raft_server::on_client_request(const sim::step_context& context, const sim::envelope& message,
                                     sim::effects& out) {
   const client_request request = decode_client_request(message);
-  const sim::address client = {static_cast<sim::process_id>(request.client), 0};
+  const sim::address client = client_address(request.client);
   if (role_ != role::leader) {
     // A follower that knows the leader forwards a client's request once; a
     // forwarded request that finds no leader is refused with a hint.
@@ -45,7 +51,7 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
     if (entry.sequence > known.sequence) set_session(entry.client, {entry.sequence, execute(entry.command)});
     const session& client_session = sessions_[entry.client];
     if (role_ == role::leader) {
-      const sim::address client = {static_cast<sim::process_id>(entry.client), 0};
+      const sim::address client = client_address(entry.client);
       out.reply(client, encode(client_reply{entry.sequence, reply_status::ok, self_, client_session.result}));
     }
   }
@@ -61,7 +67,7 @@ void raft_server::start_read(const sim::step_context& context, const client_requ
   const std::string key = request.command.substr(5);
   if (options_.bugs.read_without_quorum) {
     // The bug: answer from local state, which a deposed leader still has.
-    const sim::address client = {static_cast<sim::process_id>(request.client), 0};
+    const sim::address client = client_address(request.client);
     return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, read_value(key)}));
   }
   const bool round_idle = round_confirmed(read_round_);
@@ -90,7 +96,7 @@ void raft_server::serve_reads(const sim::step_context& context, sim::effects& ou
     pending_read& read = reads_[index];
     if (read.read_index == 0 && committed_in_term) read.read_index = commit_;
     if (read.read_index != 0 && read.read_index <= applied_ && round_confirmed(read.round)) {
-      const sim::address client = {static_cast<sim::process_id>(read.client), 0};
+      const sim::address client = client_address(read.client);
       out.reply(client, encode(client_reply{read.sequence, reply_status::ok, self_, read_value(read.key)}));
       continue;
     }
@@ -108,7 +114,7 @@ void raft_server::serve_reads(const sim::step_context& context, sim::effects& ou
 // A leader that steps down tells its waiting readers, who try elsewhere.
 void raft_server::abandon_reads(sim::effects& out) {
   for (const pending_read& read : reads_) {
-    const sim::address client = {static_cast<sim::process_id>(read.client), 0};
+    const sim::address client = client_address(read.client);
     out.reply(client, encode(client_reply{read.sequence, reply_status::not_leader, -1, ""}));
   }
   reads_.clear();
