@@ -98,6 +98,9 @@ class effects {
   void truncate(std::string key, std::uint64_t length, bool synchronous) {
     write({disk_operation::truncate, std::move(key), {}, length}, synchronous);
   }
+  void drop_front(std::string key, std::uint64_t count, bool synchronous) {
+    write({disk_operation::drop_front, std::move(key), {}, count}, synchronous);
+  }
   void sync() { items_.emplace_back(disk_sync_effect{}); }
   void record(history_record record) { items_.emplace_back(history_effect{std::move(record)}); }
 

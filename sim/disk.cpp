@@ -24,6 +24,13 @@ void apply_disk_write(disk_state& state, const disk_write& write) {
       if (found->second.size() > write.length) found->second.resize(write.length);
       return;
     }
+    case disk_operation::drop_front: {
+      auto found = state.lists.find(write.key);
+      if (found == state.lists.end()) return;
+      const auto dropped = static_cast<std::ptrdiff_t>(std::min<std::uint64_t>(found->second.size(), write.length));
+      found->second.erase(found->second.begin(), found->second.begin() + dropped);
+      return;
+    }
   }
   SYNCSIM_ASSERT(false);
 }

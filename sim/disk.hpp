@@ -30,6 +30,7 @@ enum class disk_operation : std::uint8_t {
   erase,      // remove key from values and lists
   push,       // lists[key].push_back(value)
   truncate,   // lists[key].resize(min(size, length))
+  drop_front, // remove the first min(size, length) items of lists[key] (Redis LTRIM)
 };
 
 struct disk_write {

@@ -78,3 +78,17 @@ TEST_CASE("lists support push, truncate and erase; wipe removes everything") {
   storage.wipe();
   CHECK(storage.durable_state(2).lists.empty());
 }
+
+TEST_CASE("drop_front removes a list's oldest items, at most as many as it holds") {
+  sim::prng random(1);
+  sim::disk storage(sim::fsync_policy::always, sim::range<sim::time_ns>::exactly(0), sim::second);
+  for (std::uint8_t entry = 0; entry < 5; ++entry) {
+    storage.write({sim::disk_operation::push, "log", {entry}, 0}, true, 0, random);
+  }
+  storage.write({sim::disk_operation::drop_front, "log", {}, 2}, true, 0, random);
+  CHECK(storage.durable_state(1).lists.at("log") == std::vector<sim::bytes>{{2}, {3}, {4}});
+  storage.write({sim::disk_operation::drop_front, "log", {}, 9}, true, 1, random);
+  CHECK(storage.durable_state(2).lists.at("log").empty());
+  storage.write({sim::disk_operation::drop_front, "missing", {}, 1}, true, 2, random);
+  CHECK(storage.durable_state(3).lists.count("missing") == 0);
+}

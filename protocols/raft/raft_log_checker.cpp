@@ -52,13 +52,20 @@ class log_safety final : public sim::checker {
     std::uint64_t applied = 0;
   };
 
+  // Entries from first_index() on are visible (the snapshot's last one by
+  // its term and chain); those before it were committed, and were checked
+  // against the ledger when they were.
   std::optional<std::string> check_matching(const raft_server& actor, progress& seen, const std::string& who) {
-    // A log that changed below the checked point (a truncation) is checked
-    // again from its commit index: entries up to there may not change.
-    if (seen.checked > actor.last_index() || actor.chain_at(seen.checked) != seen.checked_chain) {
-      seen.checked = std::min(actor.commit_index(), actor.last_index());
+    // A log that changed below the checked point (a truncation, or a
+    // snapshot installed over it) is checked again from its commit index:
+    // entries up to there may not change.
+    std::uint64_t first = seen.checked + 1;
+    if (seen.checked < actor.first_index() || seen.checked > actor.last_index() ||
+        actor.chain_at(seen.checked) != seen.checked_chain) {
+      first = std::max(actor.first_index(), std::min(actor.commit_index(), actor.last_index()));
+      if (first == 0 || first > actor.first_index()) first++;
     }
-    for (std::uint64_t index = seen.checked + 1; index <= actor.last_index(); ++index) {
+    for (std::uint64_t index = first; index <= actor.last_index(); ++index) {
       const auto [known, inserted] = chains_.emplace(std::make_pair(index, actor.term_at(index)), actor.chain_at(index));
       if (!inserted && known->second != actor.chain_at(index)) {
         return "log matching: " + who + "'s entry " + std::to_string(index) + " of term " +
@@ -76,7 +83,11 @@ class log_safety final : public sim::checker {
       return std::nullopt;
     }
     if (seen.leader_term == actor.term()) {
-      if (actor.last_index() < seen.leader_last || actor.chain_at(seen.leader_last) != seen.leader_chain) {
+      // Once compacted, the entries up to seen.leader_last are committed and
+      // the ledger vouches for them instead.
+      const bool compacted = seen.leader_last < actor.first_index();
+      if (actor.last_index() < seen.leader_last ||
+          (!compacted && actor.chain_at(seen.leader_last) != seen.leader_chain)) {
         return "leader append-only: " + who + " removed or rewrote entries of its log while leading term " +
                std::to_string(actor.term());
       }
@@ -85,7 +96,15 @@ class log_safety final : public sim::checker {
       // leader of an old term may lack entries committed in later ones).
       std::uint64_t last = committed_.size();
       while (last > 0 && committed_[last - 1].term >= actor.term()) last--;
-      if (last > 0 && (actor.last_index() < last || actor.chain_at(last) != committed_[last - 1].chain)) {
+      // Below the snapshot, the snapshot's chain covers the prefix; an
+      // entry the ledger holds as unknown is compared through an earlier one.
+      std::uint64_t compared = std::max(last, actor.first_index());
+      while (compared > actor.first_index() && compared <= committed_.size() && !committed_[compared - 1].known) {
+        compared--;
+      }
+      const bool comparable = compared > 0 && compared <= committed_.size() && committed_[compared - 1].known;
+      if (last > 0 && (actor.last_index() < last ||
+                       (comparable && actor.chain_at(compared) != committed_[compared - 1].chain))) {
         return "leader completeness: " + who + " leads term " + std::to_string(actor.term()) +
                " without entry " + std::to_string(last) + ", committed in term " +
                std::to_string(committed_[last - 1].term);
@@ -97,16 +116,27 @@ class log_safety final : public sim::checker {
     return std::nullopt;
   }
 
+  // A server may commit entries and compact them in one step; the ledger
+  // then holds them as unknown, and the snapshot's chain, which covers
+  // them, is what is compared. Another server showing one fills it in.
   std::optional<std::string> check_committed(const raft_server& actor, progress& seen, const std::string& who) {
     if (actor.commit_index() < seen.committed) seen.committed = actor.commit_index();  // restarted
-    for (std::uint64_t index = seen.committed + 1; index <= actor.commit_index(); ++index) {
-      if (index <= committed_.size()) {
-        if (committed_[index - 1].chain != actor.chain_at(index)) {
-          return "state machine safety: " + who + " committed a different entry " + std::to_string(index) +
-                 " than was committed before";
-        }
-      } else {
-        committed_.push_back({actor.chain_at(index), actor.term()});
+    std::uint64_t index = seen.committed + 1;
+    for (; index < actor.first_index(); ++index) {
+      if (index > committed_.size()) committed_.push_back({0, actor.term(), false});
+    }
+    for (; index <= actor.commit_index(); ++index) {
+      if (index > committed_.size()) {
+        committed_.push_back({actor.chain_at(index), actor.term(), true});
+        continue;
+      }
+      committed_entry& known = committed_[index - 1];
+      if (!known.known) {
+        known.chain = actor.chain_at(index);
+        known.known = true;
+      } else if (known.chain != actor.chain_at(index)) {
+        return "state machine safety: " + who + " committed a different entry " + std::to_string(index) +
+               " than was committed before";
       }
     }
     seen.committed = actor.commit_index();
@@ -131,6 +161,7 @@ class log_safety final : public sim::checker {
   struct committed_entry {
     std::uint64_t chain = 0;
     std::uint64_t term = 0;  // the term of the server first seen committing it
+    bool known = true;       // false while every server seen committing it had compacted it
   };
   std::vector<committed_entry> committed_;  // per committed index
   std::map<std::uint64_t, std::uint64_t> applied_states_;

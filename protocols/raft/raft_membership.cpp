@@ -7,6 +7,7 @@
 // to it, and promotes it again once it answers and has caught up.
 #include <bit>
 #include <string>
+#include <tuple>
 
 #include "protocols/raft/raft_server.hpp"
 
@@ -30,17 +31,18 @@ bool raft_server::is_quorum(std::uint64_t servers) const {
   return present * 2 > voters;
 }
 
-// After a restart or a truncation: the latest configuration left in the log.
-void raft_server::recompute_configuration() {
-  const std::uint32_t initial = options_.members == 0 ? servers_ : std::min(options_.members, servers_);
-  config_ = initial == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << initial) - 1;
-  config_index_ = 0;
-  for (std::uint64_t index = last_index(); index > 0; --index) {
-    if (!is_configuration(log_.at(index - 1))) continue;
-    config_ = parse_configuration(log_.at(index - 1));
-    config_index_ = index;
-    return;
+// After a restart, a truncation or a snapshot: the latest configuration left.
+void raft_server::recompute_configuration() { std::tie(config_, config_index_) = configuration_at(last_index()); }
+
+std::pair<std::uint64_t, std::uint64_t> raft_server::configuration_at(std::uint64_t index) const {
+  SYNCSIM_ASSERT(index >= first_index());
+  SYNCSIM_ASSERT(index <= last_index());
+  for (; index > first_index(); --index) {
+    if (is_configuration(entry_at(index))) return {parse_configuration(entry_at(index)), index};
   }
+  if (first_index() > 0) return {snapshot_.config, first_index()};
+  const std::uint32_t initial = options_.members == 0 ? servers_ : std::min(options_.members, servers_);
+  return {initial == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << initial) - 1, 0};
 }
 
 void raft_server::propose_configuration(const sim::step_context& context, std::uint64_t members, sim::effects& out) {

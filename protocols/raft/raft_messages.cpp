@@ -17,6 +17,33 @@ sim::byte_reader body(const sim::envelope& message) {
 
 }  // namespace
 
+void write_entry(sim::byte_writer& writer, const log_entry& entry) {
+  writer.u64(entry.term).text(entry.command).u64(entry.client).u64(entry.sequence);
+}
+
+log_entry read_entry(sim::byte_reader& reader) {
+  log_entry entry;
+  entry.term = reader.u64();
+  entry.command = reader.text();
+  entry.client = reader.u64();
+  entry.sequence = reader.u64();
+  return entry;
+}
+
+void write_snapshot(sim::byte_writer& writer, const snapshot& data) {
+  writer.u64(data.index).u64(data.term).u64(data.chain).u64(data.config).blob(data.state);
+}
+
+snapshot read_snapshot(sim::byte_reader& reader) {
+  snapshot data;
+  data.index = reader.u64();
+  data.term = reader.u64();
+  data.chain = reader.u64();
+  data.config = reader.u64();
+  data.state = reader.blob();
+  return data;
+}
+
 sim::bytes encode(const request_vote& message, message_type type) {
   SYNCSIM_ASSERT(type == message_type::request_vote || type == message_type::pre_vote);
   sim::bytes payload;
@@ -45,9 +72,7 @@ sim::bytes encode(const append_entries& message) {
   writer.u64(message.term).u64(message.previous_index).u64(message.previous_term).u64(message.commit);
   writer.u64(message.read_round);
   writer.u32(static_cast<std::uint32_t>(message.entries.size()));
-  for (const log_entry& entry : message.entries) {
-    writer.u64(entry.term).text(entry.command).u64(entry.client).u64(entry.sequence);
-  }
+  for (const log_entry& entry : message.entries) write_entry(writer, entry);
   return payload;
 }
 
@@ -55,6 +80,14 @@ sim::bytes encode(const append_response& message) {
   sim::bytes payload;
   start(payload, message_type::append_response).u64(message.term).u8(message.success ? 1 : 0).u64(message.index);
   sim::byte_writer(payload).u64(message.read_round).u64(message.rejected);
+  return payload;
+}
+
+sim::bytes encode(const install_snapshot& message) {
+  sim::bytes payload;
+  sim::byte_writer writer = start(payload, message_type::install_snapshot);
+  writer.u64(message.term).u64(message.read_round);
+  write_snapshot(writer, message.data);
   return payload;
 }
 
@@ -77,7 +110,7 @@ sim::bytes encode(const client_reply& message) {
 message_type type_of(const sim::envelope& message) {
   SYNCSIM_ASSERT(!message.payload.empty());
   const std::uint8_t type = message.payload[0];
-  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::pre_vote_response));
+  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::install_snapshot));
   return static_cast<message_type>(type);
 }
 
@@ -116,14 +149,7 @@ append_entries decode_append_entries(const sim::envelope& message) {
   result.commit = reader.u64();
   result.read_round = reader.u64();
   const std::uint32_t count = reader.u32();
-  for (std::uint32_t index = 0; index < count; ++index) {
-    log_entry entry;
-    entry.term = reader.u64();
-    entry.command = reader.text();
-    entry.client = reader.u64();
-    entry.sequence = reader.u64();
-    result.entries.push_back(std::move(entry));
-  }
+  for (std::uint32_t index = 0; index < count; ++index) result.entries.push_back(read_entry(reader));
   return result;
 }
 
@@ -135,6 +161,15 @@ append_response decode_append_response(const sim::envelope& message) {
   result.index = reader.u64();
   result.read_round = reader.u64();
   result.rejected = reader.u64();
+  return result;
+}
+
+install_snapshot decode_install_snapshot(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  install_snapshot result;
+  result.term = reader.u64();
+  result.read_round = reader.u64();
+  result.data = read_snapshot(reader);
   return result;
 }
 
@@ -185,6 +220,11 @@ std::string describe(const sim::envelope& message) {
       const append_response item = decode_append_response(message);
       return std::string(item.success ? "append-ok" : "append-refused") + " t=" + number(item.term) +
              " index=" + number(item.index) + (item.read_round == 0 ? "" : " round=" + number(item.read_round));
+    }
+    case message_type::install_snapshot: {
+      const install_snapshot item = decode_install_snapshot(message);
+      return "install-snapshot t=" + number(item.term) + " last=" + number(item.data.index) + "/" +
+             number(item.data.term) + " bytes=" + number(item.data.state.size());
     }
     case message_type::client_request: {
       const client_request item = decode_client_request(message);

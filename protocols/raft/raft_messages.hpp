@@ -28,6 +28,7 @@ enum class message_type : std::uint8_t {
   client_reply,
   pre_vote,           // a request_vote for the term after the sender's (thesis 9.6)
   pre_vote_response,  // a vote that changes nobody's term or vote
+  install_snapshot,   // a leader's snapshot for a follower whose next entry it has compacted
 };
 
 struct request_vote {
@@ -76,6 +77,27 @@ struct client_request {
   std::string command;
 };
 
+// A compacted log prefix: the state machine after applying entries 1 to
+// `index`, with what the log needs to continue after it (the term and chain
+// hash of entry `index`, the configuration in force there).
+struct snapshot {
+  std::uint64_t index = 0;
+  std::uint64_t term = 0;
+  std::uint64_t chain = 0;
+  std::uint64_t config = 0;
+  sim::bytes state;  // the store and the client sessions, as the server encodes them
+  friend bool operator==(const snapshot&, const snapshot&) = default;
+};
+
+// Sent in one message: the simulated network has no message size limit, and
+// a snapshot of the test store is small. The follower answers with an
+// append_response whose index is the snapshot's.
+struct install_snapshot {
+  std::uint64_t term = 0;
+  std::uint64_t read_round = 0;
+  snapshot data;
+};
+
 enum class reply_status : std::uint8_t { ok, not_leader };
 
 struct client_reply {
@@ -91,6 +113,7 @@ sim::bytes encode(const vote& message);
 sim::bytes encode(const pre_vote_response& message);
 sim::bytes encode(const append_entries& message);
 sim::bytes encode(const append_response& message);
+sim::bytes encode(const install_snapshot& message);
 sim::bytes encode(const client_request& message);
 sim::bytes encode(const client_reply& message);
 
@@ -100,8 +123,16 @@ vote decode_vote(const sim::envelope& message);
 pre_vote_response decode_pre_vote_response(const sim::envelope& message);
 append_entries decode_append_entries(const sim::envelope& message);
 append_response decode_append_response(const sim::envelope& message);
+install_snapshot decode_install_snapshot(const sim::envelope& message);
 client_request decode_client_request(const sim::envelope& message);
 client_reply decode_client_reply(const sim::envelope& message);
+
+// One log entry, as AppendEntries and the log on disk both write it.
+void write_entry(sim::byte_writer& writer, const log_entry& entry);
+log_entry read_entry(sim::byte_reader& reader);
+// A snapshot, as InstallSnapshot and the disk both write it.
+void write_snapshot(sim::byte_writer& writer, const snapshot& data);
+snapshot read_snapshot(sim::byte_reader& reader);
 
 // "append t=3 prev=4/2 n=2 commit=4" and so on, for traces.
 std::string describe(const sim::envelope& message);

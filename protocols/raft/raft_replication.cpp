@@ -5,18 +5,14 @@
 #include "protocols/raft/raft_server.hpp"
 
 namespace protocols::raft {
-namespace {
-
-sim::bytes encode_entry(const log_entry& entry) {
-  sim::bytes record;
-  sim::byte_writer(record).u64(entry.term).text(entry.command).u64(entry.client).u64(entry.sequence);
-  return record;
-}
-
-}  // namespace
-
 void raft_server::append_to_log(log_entry entry, sim::effects& out) {
-  out.push(disk_key("log"), encode_entry(entry), true);
+  // Each record carries its index: after compaction the list no longer
+  // starts at entry 1, and a restart must tell where it does.
+  sim::bytes record;
+  sim::byte_writer writer(record);
+  writer.u64(last_index() + 1);
+  write_entry(writer, entry);
+  out.push(disk_key("log"), std::move(record), true);
   chain_.push_back(entry_chain(chain_at(last_index()), entry));
   const bool configuration = is_configuration(entry);
   log_.push_back(std::move(entry));
@@ -32,14 +28,16 @@ void raft_server::truncate_log(std::uint64_t length, sim::effects& out) {
     commit_ = std::min(commit_, length);
   }
   SYNCSIM_ASSERT(length >= commit_);
-  out.truncate(disk_key("log"), length, true);
-  log_.resize(length);
-  chain_.resize(length);
+  SYNCSIM_ASSERT(length >= first_index());
+  out.truncate(disk_key("log"), length - disk_log_offset_, true);
+  log_.resize(length - first_index());
+  chain_.resize(length - first_index());
   recompute_configuration();  // a removed configuration entry no longer applies
 }
 
 void raft_server::send_append(const sim::step_context& context, std::uint32_t peer, sim::effects& out) {
   const std::uint64_t next = std::clamp<std::uint64_t>(next_[peer], 1, last_index() + 1);
+  if (next - 1 < first_index()) return send_snapshot(context, peer, out);  // compacted away
   append_entries message;
   message.term = term_;
   message.previous_index = next - 1;
@@ -51,7 +49,7 @@ void raft_server::send_append(const sim::step_context& context, std::uint32_t pe
   const std::uint64_t window_end = match_[peer] + options_.window_max;
   const std::uint64_t end =
       std::min({last_index(), next - 1 + options_.batch_max, std::max(window_end, next - 1)});
-  for (std::uint64_t index = next; index <= end; ++index) message.entries.push_back(log_[index - 1]);
+  for (std::uint64_t index = next; index <= end; ++index) message.entries.push_back(entry_at(index));
   // Replicating, the leader pipelines: it assumes success and sends the next
   // batch without waiting, and a refusal moves next_ back. Probing (after a
   // refusal, and at first), it sends one batch and waits for its answer.
@@ -72,6 +70,11 @@ void raft_server::on_append_entries(const sim::step_context& context, const sim:
   SYNCSIM_ASSERT(!(role_ == role::leader && request.term == term_));  // one leader per term
   become_follower(context, request.term, message.from.process, out);
   leader_contact_ns_ = context.local_time_ns;
+  if (request.previous_index < first_index()) {
+    // Entries up to the snapshot are committed, so they match the log of
+    // any leader of this term; the leader continues after them.
+    return out.send(message.from, encode(append_response{term_, true, commit_, request.read_round, 0}));
+  }
   if (request.previous_index > last_index() || term_at(request.previous_index) != request.previous_term) {
     const std::uint64_t hint = std::min(last_index(), request.previous_index == 0 ? 0 : request.previous_index - 1);
     return out.send(message.from,

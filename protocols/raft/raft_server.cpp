@@ -32,28 +32,12 @@ void raft_server::on_start(const sim::step_context& context, const sim::disk_sta
   servers_ = context.servers;
   SYNCSIM_ASSERT(servers_ <= 64);
   restore(disk);
+  if (disk_log_repair_) {
+    out.truncate(disk_key("log"), *disk_log_repair_, true);
+    disk_log_repair_.reset();
+  }
   recompute_configuration();
   reset_election_timer(context, out);
-}
-
-void raft_server::restore(const sim::disk_state& disk) {
-  if (const auto stored = disk.values.find(disk_key("hard_state")); stored != disk.values.end()) {
-    sim::byte_reader reader(stored->second);
-    term_ = reader.u64();
-    voted_for_ = reader.i64();
-  }
-  if (const auto stored = disk.lists.find(disk_key("log")); stored != disk.lists.end()) {
-    for (const sim::bytes& record : stored->second) {
-      sim::byte_reader reader(record);
-      log_entry entry;
-      entry.term = reader.u64();
-      entry.command = reader.text();
-      entry.client = reader.u64();
-      entry.sequence = reader.u64();
-      chain_.push_back(entry_chain(chain_.empty() ? 0 : chain_.back(), entry));
-      log_.push_back(std::move(entry));
-    }
-  }
 }
 
 void raft_server::on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) {
@@ -64,6 +48,7 @@ void raft_server::on_message(const sim::step_context& context, const sim::envelo
     case message_type::pre_vote_response: return on_pre_vote_response(context, message, out);
     case message_type::append_entries: return on_append_entries(context, message, out);
     case message_type::append_response: return on_append_response(context, message, out);
+    case message_type::install_snapshot: return on_install_snapshot(context, message, out);
     case message_type::client_request: return on_client_request(context, message, out);
     case message_type::client_reply: return;  // servers never receive replies
   }
@@ -264,7 +249,7 @@ std::uint64_t raft_server::hash_value() const {
   result.add(static_cast<std::uint64_t>(role_)).add(static_cast<std::uint64_t>(leader_));
   result.add(commit_).add(applied_).add(votes_).add(vote_count_);
   result.add(static_cast<std::uint64_t>(leader_contact_ns_)).add(active_).add(read_round_).add(probing_);
-  result.add(config_).add(config_index_);
+  result.add(config_).add(config_index_).add(snapshot_.index).add(disk_log_offset_);
   for (sim::time_ns heard : heard_ns_) result.add(static_cast<std::uint64_t>(heard));
   for (std::uint64_t index : next_) result.add(index);
   for (std::uint64_t index : match_) result.add(index);

@@ -7,7 +7,9 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "protocols/raft/raft_messages.hpp"
@@ -49,6 +51,9 @@ struct raft_options {
   std::uint32_t members = 0;
   sim::time_ns member_timeout_ns = 0;
   std::uint32_t members_min = 3;  // automatic removal stops at this many voters
+  // Log compaction: a server snapshots its state machine and drops the log
+  // prefix once this many applied entries follow its last snapshot; 0 never.
+  std::uint32_t snapshot_entries = 0;
   raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };
@@ -95,10 +100,21 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::uint16_t group() const { return group_; }
   std::uint64_t term() const { return term_; }
   std::int64_t voted_for() const { return voted_for_; }
-  std::uint64_t last_index() const { return log_.size(); }
-  std::uint64_t term_at(std::uint64_t index) const { return index == 0 ? 0 : log_.at(index - 1).term; }
+  // The log holds entries first_index() + 1 to last_index(); entries up to
+  // first_index() are compacted into the snapshot, whose last entry's term
+  // and chain hash are still known, so term_at and chain_at accept indices
+  // from first_index() on.
+  std::uint64_t first_index() const { return snapshot_.index; }
+  std::uint64_t last_index() const { return snapshot_.index + log_.size(); }
+  std::uint64_t term_at(std::uint64_t index) const {
+    SYNCSIM_ASSERT(index >= first_index());
+    return index == first_index() ? snapshot_.term : entry_at(index).term;
+  }
   // Chain hash of the log prefix ending at `index` (0: the empty prefix).
-  std::uint64_t chain_at(std::uint64_t index) const { return index == 0 ? 0 : chain_.at(index - 1); }
+  std::uint64_t chain_at(std::uint64_t index) const {
+    SYNCSIM_ASSERT(index >= first_index());
+    return index == first_index() ? snapshot_.chain : chain_.at(index - first_index() - 1);
+  }
   std::uint64_t commit_index() const { return commit_; }
   std::uint64_t applied_index() const { return applied_; }
   // A hash of the store and the sessions, kept up to date as a sum of one
@@ -120,6 +136,8 @@ class raft_server final : public sim::actor_value<raft_server> {
   void reset_election_timer(const sim::step_context& context, sim::effects& out) const;
   void persist_hard_state(sim::effects& out) const;
   void restore(const sim::disk_state& disk);
+  void restore_log(const std::vector<sim::bytes>& records);
+  const log_entry& entry_at(std::uint64_t index) const { return log_.at(index - first_index() - 1); }
   std::string disk_key(const char* name) const;
   bool prevote_enabled() const { return !options_.bugs.no_prevote; }
   // Elections.
@@ -135,6 +153,10 @@ class raft_server final : public sim::actor_value<raft_server> {
   bool is_quorum(std::uint64_t servers) const;
   bool is_member(std::uint32_t server) const { return ((config_ >> server) & 1) != 0; }
   void recompute_configuration();
+  // The configuration in force at `index` (from first_index() on) and the
+  // index of the entry that set it: first_index() for the snapshot's, 0 for
+  // the initial configuration.
+  std::pair<std::uint64_t, std::uint64_t> configuration_at(std::uint64_t index) const;
   void manage_membership(const sim::step_context& context, sim::effects& out);
   void propose_configuration(const sim::step_context& context, std::uint64_t members, sim::effects& out);
   // Replication.
@@ -145,6 +167,13 @@ class raft_server final : public sim::actor_value<raft_server> {
   void append_to_log(log_entry entry, sim::effects& out);
   void truncate_log(std::uint64_t length, sim::effects& out);
   void advance_commit(const sim::step_context& context, sim::effects& out);
+  // Snapshots.
+  void send_snapshot(const sim::step_context& context, std::uint32_t peer, sim::effects& out);
+  void on_install_snapshot(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
+  void take_snapshot(sim::effects& out);
+  void drop_log_prefix(std::uint64_t index, sim::effects& out, bool synchronous);
+  void load_state(const sim::bytes& state);
+  sim::bytes encode_state() const;
   // The replicated key-value store and client sessions.
   void on_client_request(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   // ReadIndex reads.
@@ -162,11 +191,18 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::uint16_t group_ = 0;
   std::uint32_t self_ = 0;
   std::uint32_t servers_ = 0;
-  // Durable: term, vote and log (chain_ is derived from the log).
+  // Durable: term, vote, snapshot and log (chain_ is derived from the log).
   std::uint64_t term_ = 0;
   std::int64_t voted_for_ = -1;
-  std::vector<log_entry> log_;
+  snapshot snapshot_;
+  std::vector<log_entry> log_;  // entries first_index() + 1 to last_index()
   std::vector<std::uint64_t> chain_;
+  // The log on disk is a list whose first record holds entry
+  // disk_log_offset_ + 1; it may still hold entries the snapshot covers.
+  std::uint64_t disk_log_offset_ = 0;
+  // Set by restore when the list on disk does not continue the snapshot (a
+  // crash cut an install short): the list length to truncate to at start.
+  std::optional<std::uint64_t> disk_log_repair_;
   // Volatile.
   raft::role role_ = role::follower;
   std::int64_t leader_ = -1;

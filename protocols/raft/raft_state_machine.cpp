@@ -44,7 +44,7 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
 void raft_server::apply_committed(const sim::step_context& context, sim::effects& out) {
   while (applied_ < commit_) {
     applied_++;
-    const log_entry& entry = log_.at(applied_ - 1);
+    const log_entry& entry = entry_at(applied_);
     if (entry.sequence == 0) continue;  // a leader's no-op
     const session& known = sessions_[entry.client];
     if (entry.sequence < known.sequence) continue;  // a retry of a command long answered
@@ -55,6 +55,7 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
       out.reply(client, encode(client_reply{entry.sequence, reply_status::ok, self_, client_session.result}));
     }
   }
+  if (options_.snapshot_entries != 0 && applied_ - first_index() >= options_.snapshot_entries) take_snapshot(out);
   serve_reads(context, out);
 }
 

@@ -79,6 +79,8 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   options.members = static_cast<std::uint32_t>(reader.integer("members", options.members, 0, 64));
   options.member_timeout_ns = reader.duration("member_timeout", options.member_timeout_ns, 0, 600 * sim::second);
   options.members_min = static_cast<std::uint32_t>(reader.integer("members_min", options.members_min, 1, 64));
+  options.snapshot_entries =
+      static_cast<std::uint32_t>(reader.integer("snapshot_entries", options.snapshot_entries, 0, 1'000'000));
   reader.finish();
   if (options.heartbeat_ns >= options.election_timeout_min_ns) {
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
