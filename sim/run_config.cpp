@@ -109,6 +109,7 @@ run_config resolve_run_config(const scenario& input, std::uint64_t seed) {
   config.liveness_bound_ns = input.checkers.liveness_bound_ns;
   config.checker_names = input.checkers.only;
   config.faults = input.schedule;
+  config.triggers = input.triggers;
   if (input.swarm.enabled) {
     const auto generated = generate_swarm_faults(input.swarm, config.servers, input.duration_ns, seed);
     config.faults.insert(config.faults.end(), generated.begin(), generated.end());

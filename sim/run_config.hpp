@@ -25,6 +25,7 @@ struct run_config {
   std::vector<std::int64_t> drift_ppm;  // one per server
   // Explicit and generated faults, ordered by time (stable: explicit first).
   std::vector<fault_spec> faults;
+  std::vector<trigger_spec> triggers;  // each firing appends a fault to the world's schedule
   time_ns duration_ns = 0;
   std::uint64_t check_every_events = 1;
   time_ns liveness_bound_ns = 0;

@@ -120,6 +120,29 @@ struct fault_spec {
   friend bool operator==(const fault_spec&, const fault_spec&) = default;
 };
 
+// A fault fired by what happens in the run rather than at a time: when a
+// server starts to play a role ("leader"), or when a message whose
+// description starts with `match` is delivered. The fault follows after a
+// delay drawn from `after_ns`, with `probability`, at most `times_max`
+// times, and only in the safety phase. Its targets and groups may name
+// "@subject": the server that took the role or received the message.
+// Reaching an interleaving by waiting for the event that opens it is what
+// makes rare schedules (Raft's Figure 8, a crash inside a snapshot
+// install) common enough to test.
+enum class trigger_event : std::uint8_t { role, delivery };
+
+struct trigger_spec {
+  trigger_event event = trigger_event::role;
+  std::string match;
+  range<time_ns> after_ns = range<time_ns>::exactly(0);
+  ratio probability = {1, 1};
+  std::uint32_t times_max = 1'000'000;
+  fault_spec fault;  // at_ns unused
+  std::optional<range<time_ns>> duration_ns;  // drawn at each firing
+  std::string pointer;
+  friend bool operator==(const trigger_spec&, const trigger_spec&) = default;
+};
+
 // Each seed draws its mean time between faults from interval_ns and keeps
 // each kind with probability 1/2 (at least one); each gap is then drawn
 // within half the mean on either side.
@@ -153,6 +176,7 @@ struct scenario {
   disk_spec disk;
   clock_spec clock;
   std::vector<fault_spec> schedule;
+  std::vector<trigger_spec> triggers;
   swarm_spec swarm;
   time_ns duration_ns = 10 * second;  // the safety phase; then heal and liveness
   checker_spec checkers;

@@ -47,11 +47,9 @@ std::vector<std::vector<std::string>> read_groups(json_object& entry) {
   return groups;
 }
 
-fault_spec parse_fault(json_object& entry, time_ns run_duration) {
-  fault_spec fault;
+// What a scheduled fault and a triggered one share: the kind and whom it hits.
+void parse_fault_action(json_object& entry, fault_spec& fault) {
   fault.pointer = entry.pointer();
-  if (!entry.has("at")) entry.fail("at", "required: when the fault happens");
-  fault.at_ns = entry.duration("at", 0, 0, run_duration);
   if (!entry.has("kind")) entry.fail("kind", "required: the fault kind");
   fault.kind = read_kind(entry, "kind", entry.text("kind", ""));
   if ((fault.kind == fault_kind::drift) != entry.has("drift_ppm")) {
@@ -60,10 +58,42 @@ fault_spec parse_fault(json_object& entry, time_ns run_duration) {
   }
   fault.targets = entry.text_list("targets");
   fault.groups = read_groups(entry);
-  if (entry.has("duration")) fault.duration_ns = entry.duration("duration", 0, 1, 3600 * second);
   if (entry.has("drift_ppm")) fault.drift_ppm = entry.integer("drift_ppm", 0, -100'000, 100'000);
+}
+
+fault_spec parse_fault(json_object& entry, time_ns run_duration) {
+  fault_spec fault;
+  if (!entry.has("at")) entry.fail("at", "required: when the fault happens");
+  fault.at_ns = entry.duration("at", 0, 0, run_duration);
+  parse_fault_action(entry, fault);
+  if (entry.has("duration")) fault.duration_ns = entry.duration("duration", 0, 1, 3600 * second);
   entry.finish();
   return fault;
+}
+
+trigger_spec parse_trigger(json_object& entry) {
+  trigger_spec trigger;
+  trigger.pointer = entry.pointer();
+  auto on = entry.object("on");
+  if (!on) entry.fail("on", "required: {\"role\": NAME} or {\"delivery\": MESSAGE PREFIX}");
+  if (on->has("role") == on->has("delivery")) {
+    on->fail("role", "give exactly one of \"role\" (a server starts to play it) and \"delivery\" "
+                     "(a message whose description starts with it is delivered)");
+  }
+  trigger.event = on->has("role") ? trigger_event::role : trigger_event::delivery;
+  trigger.match = on->text(trigger.event == trigger_event::role ? "role" : "delivery", "");
+  if (trigger.match.empty()) on->fail(trigger.event == trigger_event::role ? "role" : "delivery", "must not be empty");
+  on->finish();
+  trigger.after_ns = entry.duration_range("after", trigger.after_ns, 0, 3600 * second);
+  const range<ratio> probability = entry.ratio_range("probability", range<ratio>::exactly(trigger.probability));
+  if (!probability.fixed()) entry.fail("probability", "one ratio, not a range: the chance that each event fires");
+  trigger.probability = probability.minimum;
+  trigger.times_max = static_cast<std::uint32_t>(entry.integer("times_max", trigger.times_max, 1, 1'000'000));
+  parse_fault_action(entry, trigger.fault);
+  trigger.fault.pointer = trigger.pointer;
+  if (entry.has("duration")) trigger.duration_ns = entry.duration_range("duration", {0, 0}, 1, 3600 * second);
+  entry.finish();
+  return trigger;
 }
 
 swarm_spec parse_swarm(json_object& section) {
@@ -96,6 +126,13 @@ void parse_faults(json_object& section, scenario& result) {
     for (std::size_t index = 0; index < schedule->size(); ++index) {
       json_object entry((*schedule)[index], section.file(), section.pointer_of("schedule") + "/" + std::to_string(index));
       result.schedule.push_back(parse_fault(entry, result.duration_ns));
+    }
+  }
+  if (const nlohmann::json* triggers = section.take("triggers")) {
+    if (!triggers->is_array()) section.fail("triggers", "expected an array of triggers, found " + describe_json(*triggers));
+    for (std::size_t index = 0; index < triggers->size(); ++index) {
+      json_object entry((*triggers)[index], section.file(), section.pointer_of("triggers") + "/" + std::to_string(index));
+      result.triggers.push_back(parse_trigger(entry));
     }
   }
   if (auto swarm = section.object("swarm")) result.swarm = parse_swarm(*swarm);
@@ -185,6 +222,25 @@ void check_fault_names(const scenario& input, const fault_spec& fault, const pro
   }
 }
 
+// "@subject" is the server a trigger's event happened to; a fault at a
+// fixed time has none.
+void check_no_subject(const scenario& input, const fault_spec& fault) {
+  for (std::size_t index = 0; index < fault.targets.size(); ++index) {
+    if (fault.targets[index] == "@subject") {
+      throw scenario_error(input.source_file, fault.pointer + "/targets/" + std::to_string(index),
+                           "\"@subject\" names the server of a trigger's event; a scheduled fault has none");
+    }
+  }
+  for (std::size_t group = 0; group < fault.groups.size(); ++group) {
+    for (std::size_t member = 0; member < fault.groups[group].size(); ++member) {
+      if (fault.groups[group][member] != "@subject") continue;
+      throw scenario_error(input.source_file,
+                           fault.pointer + "/groups/" + std::to_string(group) + "/" + std::to_string(member),
+                           "\"@subject\" names the server of a trigger's event; a scheduled fault has none");
+    }
+  }
+}
+
 void check_lost_servers_stay_lost(const scenario& input) {
   std::vector<const fault_spec*> ordered;
   for (const fault_spec& fault : input.schedule) ordered.push_back(&fault);
@@ -214,8 +270,19 @@ void check_scenario_rules(const scenario& input) {
   for (const fault_spec& fault : input.schedule) {
     check_fault_shape(input, fault);
     check_fault_names(input, fault, names);
+    check_no_subject(input, fault);
   }
   check_lost_servers_stay_lost(input);
+  for (const trigger_spec& trigger : input.triggers) {
+    fault_spec shaped = trigger.fault;
+    if (trigger.duration_ns) shaped.duration_ns = trigger.duration_ns->minimum;
+    check_fault_shape(input, shaped);
+    check_fault_names(input, shaped, names);
+    if (trigger.fault.kind == fault_kind::lose || trigger.fault.kind == fault_kind::heal) {
+      throw scenario_error(input.source_file, trigger.pointer + "/kind",
+                           "a trigger cannot lose a server or heal: use the schedule");
+    }
+  }
   const swarm_spec& swarm = input.swarm;
   if (swarm.enabled && swarm.kinds.empty()) {
     throw scenario_error(input.source_file, "/faults/swarm/kinds", "an enabled swarm needs at least one fault kind");

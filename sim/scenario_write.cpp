@@ -55,13 +55,26 @@ nlohmann::json fault_json(const fault_spec& fault) {
   return entry;
 }
 
+nlohmann::json trigger_json(const trigger_spec& trigger) {
+  nlohmann::json entry = fault_json(trigger.fault);
+  entry.erase("at");
+  entry["on"] = {{trigger.event == trigger_event::role ? "role" : "delivery", trigger.match}};
+  entry["after"] = range_value(trigger.after_ns, duration_value);
+  entry["probability"] = format_ratio(trigger.probability);
+  entry["times_max"] = trigger.times_max;
+  if (trigger.duration_ns) entry["duration"] = range_value(*trigger.duration_ns, duration_value);
+  return entry;
+}
+
 nlohmann::json faults_json(const scenario& input) {
   nlohmann::json schedule = nlohmann::json::array();
   for (const fault_spec& fault : input.schedule) schedule.push_back(fault_json(fault));
+  nlohmann::json triggers = nlohmann::json::array();
+  for (const trigger_spec& trigger : input.triggers) triggers.push_back(trigger_json(trigger));
   nlohmann::json kinds = nlohmann::json::array();
   for (fault_kind kind : input.swarm.kinds) kinds.push_back(fault_kind_name(kind));
   const swarm_spec& swarm = input.swarm;
-  return {{"schedule", schedule},
+  nlohmann::json result = {{"schedule", schedule},
           {"swarm",
            {{"enabled", swarm.enabled},
             {"interval", range_value(swarm.interval_ns, duration_value)},
@@ -69,6 +82,10 @@ nlohmann::json faults_json(const scenario& input) {
             {"kinds", kinds},
             {"max_faulty", swarm.max_faulty},
             {"drift_ppm", range_value(swarm.drift_ppm, plain)}}}};
+  // Written only when there are some, so that the canonical form of every
+  // scenario without triggers (and the traces that store it) stays as it was.
+  if (!triggers.empty()) result["triggers"] = triggers;
+  return result;
 }
 
 }  // namespace

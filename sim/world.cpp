@@ -22,7 +22,8 @@ world::world(const run_config& config, std::shared_ptr<const system> behaviour)
       behaviour_(std::move(behaviour)),
       network_(config.process_count(), config.seed, config.links),
       fired_(config.faults.size()),
-      fault_random_(prng::stream(config.seed, stream_purpose::faults, 1)) {
+      fault_random_(prng::stream(config.seed, stream_purpose::faults, 1)),
+      trigger_random_(prng::stream(config.seed, stream_purpose::faults, 2)) {
   SYNCSIM_ASSERT(behaviour_ != nullptr);
   SYNCSIM_ASSERT(config.servers > 0);
   for (process_id id = 0; id < config.process_count(); ++id) {
@@ -40,6 +41,11 @@ world::world(const run_config& config, std::shared_ptr<const system> behaviour)
   }
   for (std::size_t index = 0; index < config.faults.size(); ++index) {
     events_.push({config.faults[index].at_ns, 0, index, 0, 0, 0, event_kind::fault});
+  }
+  triggers_.resize(config.triggers.size());
+  for (const trigger_spec& trigger : config.triggers) {
+    watches_roles_ = watches_roles_ || trigger.event == trigger_event::role;
+    watches_deliveries_ = watches_deliveries_ || trigger.event == trigger_event::delivery;
   }
 }
 
@@ -133,12 +139,12 @@ void world::step(record_sink& sink) {
   statistics_.events++;
   prefetch_next_message();
   switch (item.kind) {
-    case event_kind::deliver: handle_delivery(item, sink); return;
-    case event_kind::timer: handle_timer(item, sink); return;
-    case event_kind::fault: handle_fault(item, sink); return;
-    case event_kind::depart: handle_departure(item, sink); return;
+    case event_kind::deliver: handle_delivery(item, sink); break;
+    case event_kind::timer: handle_timer(item, sink); break;
+    case event_kind::fault: handle_fault(item, sink); break;
+    case event_kind::depart: handle_departure(item, sink); break;
   }
-  SYNCSIM_ASSERT(false);
+  if (watches_roles_) watch_roles();
 }
 
 // The queue knows which messages come next: fetching their slots into the
@@ -233,7 +239,9 @@ std::uint64_t world::fingerprint() const {
   }
   result.add(network_.fingerprint()).add(next_message_id_).add(history_.size());
   for (std::uint64_t word : fault_random_.state()) result.add(word);
-  return result.value();
+  for (std::uint64_t word : trigger_random_.state()) result.add(word);
+  for (const trigger_state& trigger : triggers_) result.add(trigger.fired).add(trigger.playing);
+  return result.add(config_.faults.size()).value();
 }
 
 }  // namespace sim

@@ -168,6 +168,10 @@ class world {
   void dispatch(std::uint64_t slot, record_sink& sink);
   void handle_timer(const event& item, record_sink& sink);
   void handle_fault(const event& item, record_sink& sink);
+  // Triggers (sim/world_triggers.cpp).
+  void watch_roles();
+  void watch_delivery(const message& item);
+  void fire_trigger(std::size_t index, process_id subject);
   bool defer_if_paused(const event& item);
   void prefetch_next_message() const;
   void release_message(std::uint64_t slot);
@@ -189,6 +193,17 @@ class world {
   time_ns healed_at_ = time_never;
   std::vector<fired_fault> fired_;
   prng fault_random_;
+  // Per trigger: how often it fired, and for a role trigger which servers
+  // played the role after the last event (a bit per server).
+  struct trigger_state {
+    std::uint32_t fired = 0;
+    std::uint64_t playing = 0;
+    friend bool operator==(const trigger_state&, const trigger_state&) = default;
+  };
+  std::vector<trigger_state> triggers_;
+  bool watches_roles_ = false;
+  bool watches_deliveries_ = false;
+  prng trigger_random_;
   std::vector<history_event> history_;
   world_statistics statistics_;
   effects scratch_;  // reused between steps to avoid reallocating

@@ -176,6 +176,7 @@ void world::handle_delivery(const event& item, record_sink& sink) {
   emit(sink, record);
   scratch_.clear();
   const envelope view{delivered.from, delivered.kind, delivered.id, delivered.payload};
+  if (watches_deliveries_) watch_delivery(delivered);
   processes_[item.process].instances[item.instance].value.get()->on_message(
       context_for(item.process, item.instance), view, scratch_);
   // The actor may have sent messages that reused slots: release ours last.

@@ -49,6 +49,7 @@ struct bug_case {
 };
 
 constexpr bug_case bug_cases[] = {
+    {"raft.commit_previous_term", "raft-figure-8.json", "raft.log_safety", false, 30},
     {"raft.forget_vote", "raft-restart-storm.json", "raft.term_and_vote", false, 40},
     {"raft.forget_term", "raft-restart-storm.json", "raft.term_and_vote", false, 10},
     {"raft.split_term_and_vote", "raft-restart-storm.json", "raft.term_and_vote", false, 40},
@@ -82,7 +83,9 @@ TEST_CASE("the bug catalogue names every switch once, each with a checker Raft h
     CHECK(checkers.count(item.checker) == 1);
   }
   CHECK(names.size() == 11);
-  for (const bug_case& item : bug_cases) CHECK(names.count(item.bug) == 1);
+  std::set<std::string> tested;
+  for (const bug_case& item : bug_cases) tested.insert(item.bug);
+  CHECK(tested == names);  // every switch has a test that it is caught
 }
 
 TEST_CASE("with the leader isolated, the majority elects a new leader and keeps committing") {

@@ -139,5 +139,5 @@ TEST_CASE("snapshots are installed, servers crash while installing them, and eve
   }
   MESSAGE("installs ", watcher.installs, ", crashes during an install ", watcher.crashes_during_install);
   CHECK(watcher.installs > 100);
-  CHECK(watcher.crashes_during_install >= 1);
+  CHECK(watcher.crashes_during_install >= 20);
 }

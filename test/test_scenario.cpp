@@ -105,6 +105,27 @@ TEST_CASE("faults must name processes that exist and have the right shape") {
   CHECK(fault(R"({"at": "1s", "kind": "pause", "targets": ["@leader", "c0"], "duration": "1s"})").empty());
 }
 
+TEST_CASE("triggers name one event, a fault of the right shape, and @subject only where there is one") {
+  const auto trigger = [](const std::string& entry) {
+    return error_of(R"({"version": 1, "cluster": {"servers": 3, "clients": 1},
+                        "faults": {"triggers": [)" + entry + "]}}");
+  };
+  CHECK(trigger(R"({"on": {"role": "leader"}, "after": {"min": "1ms", "max": "5ms"}, "probability": "1/2",
+                    "kind": "isolate", "targets": ["@subject"], "duration": {"min": "10ms", "max": "1s"}})").empty());
+  CHECK(trigger(R"({"on": {"delivery": "install-snapshot"}, "kind": "crash", "targets": ["@subject"], "duration": "5ms"})").empty());
+  CHECK(trigger(R"({"kind": "crash", "targets": ["@subject"]})").find("/faults/triggers/0/on: required") != std::string::npos);
+  CHECK(trigger(R"({"on": {"role": "leader", "delivery": "x"}, "kind": "crash", "targets": ["n0"]})")
+            .find("/faults/triggers/0/on/role: give exactly one") != std::string::npos);
+  CHECK(trigger(R"({"on": {"role": ""}, "kind": "crash", "targets": ["n0"]})").find("/faults/triggers/0/on/role: must not be empty") != std::string::npos);
+  CHECK(trigger(R"({"on": {"role": "leader"}, "kind": "crash"})").find("/faults/triggers/0/targets: crash needs") != std::string::npos);
+  CHECK(trigger(R"({"on": {"role": "leader"}, "kind": "lose", "targets": ["@subject"]})").find("/faults/triggers/0/kind") != std::string::npos);
+  CHECK(trigger(R"({"on": {"role": "leader"}, "kind": "crash", "targets": ["n7"]})").find("/faults/triggers/0/targets/0") != std::string::npos);
+  CHECK(trigger(R"({"on": {"role": "leader"}, "probability": {"min": 0, "max": "1/2"}, "kind": "crash", "targets": ["n0"]})")
+            .find("/faults/triggers/0/probability: one ratio") != std::string::npos);
+  CHECK(error_of(R"({"version": 1, "faults": {"schedule": [{"at": "1s", "kind": "crash", "targets": ["@subject"]}]}})")
+            .find("/faults/schedule/0/targets/0: \"@subject\" names the server of a trigger's event") != std::string::npos);
+}
+
 TEST_CASE("the swarm needs kinds and must leave a server up") {
   CHECK(error_of(R"({"version": 1, "faults": {"swarm": {"kinds": []}}})").find("/faults/swarm/kinds") != std::string::npos);
   CHECK(error_of(R"({"version": 1, "faults": {"swarm": {"kinds": ["crash"], "max_faulty": 3}}})").find("/faults/swarm/max_faulty") != std::string::npos);

@@ -159,7 +159,7 @@ void raft_server::become_leader(const sim::step_context& context, sim::effects& 
   active_ = 0;
   out.cancel_timer(election_timer);
   // A no-op of the new term lets entries of earlier terms commit (section 8).
-  append_to_log({term_, "", 0, 0}, out);
+  if (options_.leader_noop) append_to_log({term_, "", 0, 0}, out);
   broadcast_append(context, out);
   out.set_timer(heartbeat_timer, options_.heartbeat_ns);
   if (prevote_enabled()) out.set_timer(check_quorum_timer, options_.election_timeout_max_ns);

@@ -54,6 +54,10 @@ struct raft_options {
   // Log compaction: a server snapshots its state machine and drops the log
   // prefix once this many applied entries follow its last snapshot; 0 never.
   std::uint32_t snapshot_entries = 0;
+  // A new leader appends a no-op of its term (section 8), which commits the
+  // entries of earlier terms it holds and lets it serve reads. Without it
+  // (the paper's Figure 2 alone), earlier entries wait for a client's.
+  bool leader_noop = true;
   raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };

@@ -81,6 +81,7 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   options.members_min = static_cast<std::uint32_t>(reader.integer("members_min", options.members_min, 1, 64));
   options.snapshot_entries =
       static_cast<std::uint32_t>(reader.integer("snapshot_entries", options.snapshot_entries, 0, 1'000'000));
+  options.leader_noop = reader.boolean("leader_noop", options.leader_noop);
   reader.finish();
   if (options.heartbeat_ns >= options.election_timeout_min_ns) {
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
