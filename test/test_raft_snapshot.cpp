@@ -5,6 +5,7 @@
 #include <map>
 #include <string_view>
 
+#include "protocols/raft/kv_store.hpp"
 #include "protocols/raft/raft_server.hpp"
 #include "test/scenario_helpers.hpp"
 
@@ -37,7 +38,7 @@ sim::disk_state disk_after_install(std::uint64_t term_of_entry_10) {
 }
 
 struct started_server {
-  raft_server server{protocols::raft::raft_options{}, 0};
+  raft_server server{protocols::raft::raft_options{}, 0, std::make_unique<protocols::raft::kv_store>()};
   sim::effects out;
 };
 

@@ -31,7 +31,7 @@ void raft_server::on_start(const sim::step_context& context, const sim::disk_sta
   self_ = context.self.process;
   servers_ = context.servers;
   SYNCSIM_ASSERT(servers_ <= 64);
-  restore(disk);
+  restore(disk, context.local_time_ns);
   if (disk_log_repair_) {
     out.truncate(disk_key("log"), *disk_log_repair_, true);
     disk_log_repair_.reset();
@@ -64,6 +64,7 @@ void raft_server::on_timer(const sim::step_context& context, std::uint64_t timer
     broadcast_append(context, out);
     out.set_timer(heartbeat_timer, options_.heartbeat_ns);
     manage_membership(context, out);
+    if (role_ == role::leader) propose_commands(context, out);
   } else if (timer_id == check_quorum_timer && role_ == role::leader) {
     check_quorum(context, out);
   }
@@ -105,6 +106,7 @@ void raft_server::become_follower(const sim::step_context& context, std::uint64_
     out.cancel_timer(heartbeat_timer);
     out.cancel_timer(check_quorum_timer);
     abandon_reads(out);
+    machine_->on_leadership(false, context.local_time_ns);
   }
   role_ = role::follower;
   leader_ = leader;
@@ -158,6 +160,7 @@ void raft_server::become_leader(const sim::step_context& context, sim::effects& 
   probing_ = ~std::uint64_t{0};  // every follower's log is unknown at first
   active_ = 0;
   out.cancel_timer(election_timer);
+  machine_->on_leadership(true, context.local_time_ns);
   // A no-op of the new term lets entries of earlier terms commit (section 8).
   if (options_.leader_noop) append_to_log({term_, "", 0, 0}, out);
   broadcast_append(context, out);
@@ -255,7 +258,7 @@ std::uint64_t raft_server::hash_value() const {
   for (std::uint64_t index : match_) result.add(index);
   for (std::uint64_t round : acked_round_) result.add(round);
   for (const pending_read& read : reads_) result.add(read.client).add(read.sequence).add(read.round).add(read.read_index);
-  return result.add(state_machine_hash()).value();
+  return result.add(machine_->fingerprint()).value();
 }
 
 }  // namespace protocols::raft

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "protocols/raft/raft_messages.hpp"
+#include "protocols/raft/state_machine.hpp"
 #include "sim/actor.hpp"
 
 namespace protocols::raft {
@@ -73,19 +74,13 @@ bool is_configuration(const log_entry& entry);
 // chain hashes at an index mean equal prefixes (log matching, cheaply).
 std::uint64_t entry_chain(std::uint64_t previous, const log_entry& entry);
 
-struct session {
-  std::uint64_t sequence = 0;
-  std::string result;
-  friend bool operator==(const session&, const session&) = default;
-};
-
 // A linearizable read waiting at the leader (ReadIndex, thesis 6.4): it is
 // served once a majority has echoed a heartbeat round started after it
 // arrived, and the state machine has applied its read index.
 struct pending_read {
   std::uint64_t client = 0;
   std::uint64_t sequence = 0;
-  std::string key;
+  std::string command;
   std::uint64_t round = 0;
   std::uint64_t read_index = 0;  // 0 until the leader has committed in its term
   friend bool operator==(const pending_read&, const pending_read&) = default;
@@ -93,7 +88,8 @@ struct pending_read {
 
 class raft_server final : public sim::actor_value<raft_server> {
  public:
-  raft_server(const raft_options& options, std::uint16_t group) : options_(options), group_(group) {}
+  raft_server(const raft_options& options, std::uint16_t group, std::unique_ptr<state_machine> machine)
+      : options_(options), group_(group), machine_(std::move(machine)) {}
   void on_start(const sim::step_context& context, const sim::disk_state& disk, sim::effects& out) override;
   void on_message(const sim::step_context& context, const sim::envelope& message, sim::effects& out) override;
   void on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) override;
@@ -121,9 +117,10 @@ class raft_server final : public sim::actor_value<raft_server> {
   }
   std::uint64_t commit_index() const { return commit_; }
   std::uint64_t applied_index() const { return applied_; }
-  // A hash of the store and the sessions, kept up to date as a sum of one
-  // hash per key and per session, so that reading it costs nothing.
-  std::uint64_t state_machine_hash() const { return state_hash_; }
+  // The replicated state machine's hash, equal on replicas that applied the
+  // same entries.
+  std::uint64_t state_machine_hash() const { return machine_->state_hash(); }
+  const state_machine& machine() const { return *machine_; }
   // The voting members, a bit per server, from the latest configuration
   // entry in the log (committed or not), else the initial one.
   std::uint64_t configuration() const { return config_; }
@@ -139,7 +136,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   void become_pre_candidate(const sim::step_context& context, sim::effects& out);
   void reset_election_timer(const sim::step_context& context, sim::effects& out) const;
   void persist_hard_state(sim::effects& out) const;
-  void restore(const sim::disk_state& disk);
+  void restore(const sim::disk_state& disk, sim::time_ns now);
   void restore_log(const std::vector<sim::bytes>& records);
   const log_entry& entry_at(std::uint64_t index) const { return log_.at(index - first_index() - 1); }
   std::string disk_key(const char* name) const;
@@ -176,9 +173,10 @@ class raft_server final : public sim::actor_value<raft_server> {
   void on_install_snapshot(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void take_snapshot(sim::effects& out);
   void drop_log_prefix(std::uint64_t index, sim::effects& out, bool synchronous);
-  void load_state(const sim::bytes& state);
-  sim::bytes encode_state() const;
-  // The replicated key-value store and client sessions.
+
+  // Client requests and the state machine.
+  void propose_commands(const sim::step_context& context, sim::effects& out);
+  void send_replies(sim::effects& out);
   void on_client_request(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   // ReadIndex reads.
   void start_read(const sim::step_context& context, const client_request& request, sim::effects& out);
@@ -186,10 +184,6 @@ class raft_server final : public sim::actor_value<raft_server> {
   bool round_confirmed(std::uint64_t round) const;
   void abandon_reads(sim::effects& out);
   void apply_committed(const sim::step_context& context, sim::effects& out);
-  std::string execute(const std::string& command);
-  std::string read_value(const std::string& key) const;
-  void set_value(const std::string& key, const std::string& value);
-  void set_session(std::uint64_t client, const session& value);
 
   raft_options options_;
   std::uint16_t group_ = 0;
@@ -227,10 +221,9 @@ class raft_server final : public sim::actor_value<raft_server> {
   std::uint64_t read_round_ = 0;
   std::vector<std::uint64_t> acked_round_;
   std::vector<pending_read> reads_;
-  // The state machine, rebuilt by applying the log after a restart.
-  std::map<std::string, std::string> values_;
-  std::map<std::uint64_t, session> sessions_;
-  std::uint64_t state_hash_ = 0;
+  // The state machine, rebuilt from the snapshot and the log after a restart.
+  machine_box machine_;
+  std::vector<machine_reply> replies_;  // scratch, empty between steps
 };
 
 }  // namespace protocols::raft

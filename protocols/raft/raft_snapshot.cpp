@@ -22,7 +22,7 @@ sim::bytes encode_snapshot_record(const snapshot& data) {
 
 }  // namespace
 
-void raft_server::restore(const sim::disk_state& disk) {
+void raft_server::restore(const sim::disk_state& disk, sim::time_ns now) {
   if (const auto stored = disk.values.find(disk_key("hard_state")); stored != disk.values.end()) {
     sim::byte_reader reader(stored->second);
     term_ = reader.u64();
@@ -31,7 +31,7 @@ void raft_server::restore(const sim::disk_state& disk) {
   if (const auto stored = disk.values.find(disk_key("snapshot")); stored != disk.values.end()) {
     sim::byte_reader reader(stored->second);
     snapshot_ = read_snapshot(reader);
-    load_state(snapshot_.state);
+    machine_->load(snapshot_.state, now);
     commit_ = snapshot_.index;  // a snapshot holds committed entries only
     applied_ = snapshot_.index;
   }
@@ -80,7 +80,7 @@ void raft_server::restore_log(const std::vector<sim::bytes>& records) {
 void raft_server::take_snapshot(sim::effects& out) {
   SYNCSIM_ASSERT(applied_ > first_index());
   SYNCSIM_ASSERT(applied_ <= commit_);
-  snapshot taken{applied_, term_at(applied_), chain_at(applied_), configuration_at(applied_).first, encode_state()};
+  snapshot taken{applied_, term_at(applied_), chain_at(applied_), configuration_at(applied_).first, machine_->encode()};
   out.set(disk_key("snapshot"), encode_snapshot_record(taken), false);
   drop_log_prefix(taken.index, out, false);
   snapshot_ = std::move(taken);
@@ -128,49 +128,12 @@ void raft_server::on_install_snapshot(const sim::step_context& context, const si
       disk_log_offset_ = incoming.index;
     }
     snapshot_ = incoming;
-    load_state(snapshot_.state);
+    machine_->load(snapshot_.state, context.local_time_ns);
     commit_ = snapshot_.index;
     applied_ = snapshot_.index;
     recompute_configuration();
   }
   out.send(message.from, encode(append_response{term_, true, commit_, request.read_round, 0}));
-}
-
-// The store and the sessions: keys and clients in order, so that equal
-// states encode equally.
-sim::bytes raft_server::encode_state() const {
-  sim::bytes state;
-  sim::byte_writer writer(state);
-  writer.u32(static_cast<std::uint32_t>(values_.size()));
-  for (const auto& [key, value] : values_) writer.text(key).text(value);
-  std::uint32_t sessions = 0;
-  for (const auto& [client, known] : sessions_) sessions += known.sequence > 0 ? 1 : 0;
-  writer.u32(sessions);
-  for (const auto& [client, known] : sessions_) {
-    if (known.sequence > 0) writer.u64(client).u64(known.sequence).text(known.result);
-  }
-  return state;
-}
-
-void raft_server::load_state(const sim::bytes& state) {
-  values_.clear();
-  sessions_.clear();
-  state_hash_ = 0;
-  sim::byte_reader reader(state);
-  const std::uint32_t values = reader.u32();
-  for (std::uint32_t item = 0; item < values; ++item) {
-    const std::string key = reader.text();
-    set_value(key, reader.text());
-  }
-  const std::uint32_t sessions = reader.u32();
-  for (std::uint32_t item = 0; item < sessions; ++item) {
-    const std::uint64_t client = reader.u64();
-    session known;
-    known.sequence = reader.u64();
-    known.result = reader.text();
-    set_session(client, known);
-  }
-  SYNCSIM_ASSERT(reader.at_end());
 }
 
 }  // namespace protocols::raft

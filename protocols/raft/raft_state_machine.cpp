@@ -1,10 +1,6 @@
-// The replicated key-value store Raft serves: client requests (forwarded by
-// followers to the leader, the seed's flow), client sessions that apply a
-// retried command once, and replies from the leader once a command applies.
-#include <sstream>
-
-#include "sim/hash.hpp"
-
+// Raft's clients and its state machine: requests (forwarded by followers to
+// the leader, the seed's flow) admitted by the machine's sessions, committed
+// entries applied in order, replies from the leader, and ReadIndex reads.
 #include "protocols/raft/raft_server.hpp"
 
 namespace protocols::raft {
@@ -27,16 +23,28 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
     }
     return out.reply(client, encode(client_reply{request.sequence, reply_status::not_leader, leader_, ""}));
   }
-  if (request.command.starts_with("read ")) return start_read(context, request, out);
-  const auto known = sessions_.find(request.client);
-  if (known != sessions_.end() && request.sequence <= known->second.sequence) {
-    // Already applied: answer from the session, never apply twice.
-    if (request.sequence == known->second.sequence) {
-      out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, known->second.result}));
-    }
-    return;
+  std::string answer;
+  switch (machine_->admit(request, answer)) {
+    case admission::read: return start_read(context, request, out);
+    case admission::answered:
+      return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, answer}));
+    case admission::ignore: return;
+    case admission::append: break;
   }
   append_to_log({term_, request.command, request.client, request.sequence}, out);
+  broadcast_append(context, out);
+  if (is_quorum(std::uint64_t{1} << self_)) advance_commit(context, out);
+}
+
+// On the leader's heartbeat: the machine's own commands (a lock manager's
+// lease expiries), appended like a client's but from no client.
+void raft_server::propose_commands(const sim::step_context& context, sim::effects& out) {
+  const std::vector<std::string> commands = machine_->propose(context.local_time_ns);
+  if (commands.empty()) return;
+  for (const std::string& command : commands) {
+    SYNCSIM_ASSERT(!command.empty());
+    append_to_log({term_, command, 0, 0}, out);
+  }
   broadcast_append(context, out);
   if (is_quorum(std::uint64_t{1} << self_)) advance_commit(context, out);
 }
@@ -45,18 +53,22 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
   while (applied_ < commit_) {
     applied_++;
     const log_entry& entry = entry_at(applied_);
-    if (entry.sequence == 0) continue;  // a leader's no-op
-    const session& known = sessions_[entry.client];
-    if (entry.sequence < known.sequence) continue;  // a retry of a command long answered
-    if (entry.sequence > known.sequence) set_session(entry.client, {entry.sequence, execute(entry.command)});
-    const session& client_session = sessions_[entry.client];
-    if (role_ == role::leader) {
-      const sim::address client = client_address(entry.client);
-      out.reply(client, encode(client_reply{entry.sequence, reply_status::ok, self_, client_session.result}));
-    }
+    if (entry.command.empty() || is_configuration(entry)) continue;  // a no-op or a membership change
+    machine_->apply(applied_, entry, context.local_time_ns, replies_);
+    send_replies(out);
   }
   if (options_.snapshot_entries != 0 && applied_ - first_index() >= options_.snapshot_entries) take_snapshot(out);
   serve_reads(context, out);
+}
+
+// Only the leader answers: a follower applies silently.
+void raft_server::send_replies(sim::effects& out) {
+  if (role_ == role::leader) {
+    for (const machine_reply& reply : replies_) {
+      out.reply(client_address(reply.client), encode(client_reply{reply.sequence, reply_status::ok, self_, reply.result}));
+    }
+  }
+  replies_.clear();
 }
 
 // ReadIndex (thesis 6.4): a read never enters the log. It joins the next
@@ -65,14 +77,14 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
 // index of that moment the local state is at least as new as any write that
 // completed before the read began.
 void raft_server::start_read(const sim::step_context& context, const client_request& request, sim::effects& out) {
-  const std::string key = request.command.substr(5);
   if (options_.bugs.read_without_quorum) {
     // The bug: answer from local state, which a deposed leader still has.
     const sim::address client = client_address(request.client);
-    return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, read_value(key)}));
+    const std::string value = machine_->read(request.command);
+    return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, value}));
   }
   const bool round_idle = round_confirmed(read_round_);
-  reads_.push_back({request.client, request.sequence, key, read_round_ + 1, 0});
+  reads_.push_back({request.client, request.sequence, request.command, read_round_ + 1, 0});
   if (round_idle) {
     read_round_++;
     broadcast_append(context, out);
@@ -98,7 +110,7 @@ void raft_server::serve_reads(const sim::step_context& context, sim::effects& ou
     if (read.read_index == 0 && committed_in_term) read.read_index = commit_;
     if (read.read_index != 0 && read.read_index <= applied_ && round_confirmed(read.round)) {
       const sim::address client = client_address(read.client);
-      out.reply(client, encode(client_reply{read.sequence, reply_status::ok, self_, read_value(read.key)}));
+      out.reply(client, encode(client_reply{read.sequence, reply_status::ok, self_, machine_->read(read.command)}));
       continue;
     }
     waiting_for_next_round = waiting_for_next_round || read.round > read_round_;
@@ -119,63 +131,6 @@ void raft_server::abandon_reads(sim::effects& out) {
     out.reply(client, encode(client_reply{read.sequence, reply_status::not_leader, -1, ""}));
   }
   reads_.clear();
-}
-
-std::string raft_server::read_value(const std::string& key) const {
-  const auto stored = values_.find(key);
-  return stored == values_.end() ? "nil" : stored->second;
-}
-
-// "write KEY VALUE" -> "", "cas KEY FROM TO" -> "true" or "false". Reads
-// never reach the log (ReadIndex).
-std::string raft_server::execute(const std::string& command) {
-  std::istringstream words(command);
-  std::string operation;
-  std::string key;
-  words >> operation >> key;
-  const std::string current = read_value(key);
-  if (operation == "write") {
-    std::string value;
-    words >> value;
-    set_value(key, value);
-    return "";
-  }
-  if (operation == "cas") {
-    std::string expected;
-    std::string replacement;
-    words >> expected >> replacement;
-    if (current != expected) return "false";
-    set_value(key, replacement);
-    return "true";
-  }
-  SYNCSIM_ASSERT(false);  // the client sends only reads, writes and cas
-  return "";
-}
-
-namespace {
-
-std::uint64_t value_hash(const std::string& key, const std::string& value) {
-  return sim::hasher(1).add_string(key).add_string(value).value();
-}
-
-std::uint64_t session_hash(std::uint64_t client, const session& value) {
-  return sim::hasher(2).add(client).add(value.sequence).add_string(value.result).value();
-}
-
-}  // namespace
-
-void raft_server::set_value(const std::string& key, const std::string& value) {
-  const auto stored = values_.find(key);
-  if (stored != values_.end()) state_hash_ -= value_hash(key, stored->second);
-  values_[key] = value;
-  state_hash_ += value_hash(key, value);
-}
-
-void raft_server::set_session(std::uint64_t client, const session& value) {
-  const auto stored = sessions_.find(client);
-  if (stored != sessions_.end() && stored->second.sequence > 0) state_hash_ -= session_hash(client, stored->second);
-  sessions_[client] = value;
-  state_hash_ += session_hash(client, value);
 }
 
 }  // namespace protocols::raft

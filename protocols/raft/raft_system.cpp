@@ -1,6 +1,7 @@
 #include "protocols/raft/raft_system.hpp"
 
 #include "protocols/raft/raft_checkers.hpp"
+#include "protocols/raft/kv_store.hpp"
 #include "protocols/raft/raft_client.hpp"
 #include "protocols/raft/raft_server.hpp"
 #include "sim/json_walker.hpp"
@@ -48,7 +49,7 @@ class raft_system final : public sim::system {
   std::uint16_t server_instances() const override { return options_.groups; }
   std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t instance,
                                           const sim::cluster_shape&) const override {
-    return std::make_unique<raft_server>(options_, instance);
+    return std::make_unique<raft_server>(options_, instance, std::make_unique<kv_store>());
   }
   std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
     return std::make_unique<raft_client>(workload_, options_.groups);
