@@ -32,7 +32,7 @@ struct request_edge {
   bool queued = false;
 };
 
-std::vector<request_edge> request_edges(const std::vector<lock_view>& locks) {
+std::vector<request_edge> request_edges(const std::vector<lock_view>& locks, bool waiter_edges = true) {
   std::vector<request_edge> edges;
   for (std::size_t lock_index = 0; lock_index < locks.size(); ++lock_index) {
     const lock_view& view = locks[lock_index];
@@ -47,7 +47,7 @@ std::vector<request_edge> request_edges(const std::vector<lock_view>& locks) {
       }
       // FIFO without barging: a waiter is also blocked by every earlier
       // conflicting waiter, which will be granted first.
-      for (std::size_t earlier = 0; earlier < waiter_position; ++earlier) {
+      for (std::size_t earlier = 0; waiter_edges && earlier < waiter_position; ++earlier) {
         const lock_request& ahead = view.waiters[earlier];
         if (ahead.client != waiter.client && conflicts(ahead.mode, waiter.mode)) {
           edges.push_back({lock_index, waiter_position, earlier, true});
@@ -231,19 +231,19 @@ bool conflicts(lock_mode left, lock_mode right) {
   return left == lock_mode::exclusive || right == lock_mode::exclusive;
 }
 
-std::vector<wait_edge> wait_for_edges(const std::vector<lock_view>& locks) {
+std::vector<wait_edge> wait_for_edges(const std::vector<lock_view>& locks, bool waiter_edges) {
   std::vector<wait_edge> edges;
   std::set<std::tuple<std::uint64_t, std::uint64_t, std::string>> seen;
-  for (const request_edge& edge : request_edges(locks)) {
+  for (const request_edge& edge : request_edges(locks, waiter_edges)) {
     wait_edge wait = client_edge(locks, edge);
     if (seen.insert({wait.waiter, wait.holder, wait.lock}).second) edges.push_back(std::move(wait));
   }
   return edges;
 }
 
-std::optional<deadlock> find_deadlock(const std::vector<lock_view>& locks) {
+std::optional<deadlock> find_deadlock(const std::vector<lock_view>& locks, bool waiter_edges) {
   const std::vector<std::uint64_t> clients = sorted_clients(locks);
-  const std::vector<wait_edge> edges = wait_for_edges(locks);
+  const std::vector<wait_edge> edges = wait_for_edges(locks, waiter_edges);
   const wait_for_graph graph = graph_of(clients, edges, false);
   search_record record;
   record.discovering_edge.resize(clients.size());

@@ -59,11 +59,13 @@ struct deadlock {
 // upgrade has edges to the other holders only). Edges are deduplicated (same
 // waiter, holder, lock) and ordered by lock in the order given, then waiter
 // queue position, then holders before queued, then order in the view.
-std::vector<wait_edge> wait_for_edges(const std::vector<lock_view>& locks);
+// Without `waiter_edges` only the holder edges are made (the bug
+// lock.no_waiter_edges, which misses deadlocks through a queue).
+std::vector<wait_edge> wait_for_edges(const std::vector<lock_view>& locks, bool waiter_edges = true);
 
 // One cycle of the wait-for graph, found in O(V + E) by depth-first search
 // over the clients in ascending order; nullopt if the graph is acyclic.
-std::optional<deadlock> find_deadlock(const std::vector<lock_view>& locks);
+std::optional<deadlock> find_deadlock(const std::vector<lock_view>& locks, bool waiter_edges = true);
 
 // Every elementary cycle as a list of client ids (exponential: for tests and
 // cross-checking only).

@@ -16,6 +16,9 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
   const client_request request = decode_client_request(message);
   const sim::address client = client_address(request.client);
   if (role_ != role::leader) {
+    if (const auto local = machine_->answer_locally(request)) {
+      return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, *local}));
+    }
     // A follower that knows the leader forwards a client's request once; a
     // forwarded request that finds no leader is refused with a hint.
     if (leader_ >= 0 && message.kind == sim::channel::request) {

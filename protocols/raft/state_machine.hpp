@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,10 @@ class state_machine {
   // Commands the leader proposes on its own at its local time `now`, at
   // each heartbeat; entries the machine proposed have client 0.
   virtual std::vector<std::string> propose(sim::time_ns now) = 0;
+  // At a follower, before it forwards a request to the leader: an answer it
+  // gives on its own instead. Correct machines give none; the lock
+  // manager's bug lock.follower_grants does.
+  virtual std::optional<std::string> answer_locally(const client_request&) const { return std::nullopt; }
   // The leader changed (this server became leader, or stopped being it).
   virtual void on_leadership(bool leading, sim::time_ns now) = 0;
 
