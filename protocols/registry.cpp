@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "protocols/bench/bench_system.hpp"
+#include "protocols/lock/lock_system.hpp"
 #include "protocols/ping/ping_system.hpp"
 #include "protocols/raft/raft_system.hpp"
 
@@ -12,6 +13,7 @@ const std::vector<const sim::system_definition*>& system_definitions() {
   static const std::vector<const sim::system_definition*> definitions = {
       &ping::ping_definition(),
       &raft::raft_definition(),
+      &lock::lock_definition(),
       &bench::bench_definition(),
   };
   return definitions;

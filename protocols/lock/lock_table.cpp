@@ -1,7 +1,9 @@
 #include "protocols/lock/lock_table.hpp"
 
 #include <algorithm>
+#include <set>
 #include <sstream>
+#include <string_view>
 
 #include "sim/hash.hpp"
 
@@ -28,7 +30,7 @@ bool lock_table::equals(const raft::state_machine& other) const {
   return same != nullptr && same->bugs_ == bugs_ && same->timing_ == timing_ && same->locks_ == locks_ &&
          same->sessions_ == sessions_ && same->last_token_ == last_token_ && same->lease_since_ == lease_since_ &&
          same->wait_since_ == wait_since_ && same->proposed_ == proposed_ && same->detected_at_ == detected_at_ &&
-         same->leader_tokens_ == leader_tokens_;
+         same->leader_tokens_ == leader_tokens_ && same->false_aborts_ == false_aborts_;
 }
 
 // A lock table is small (a handful of locks and clients in any scenario):
@@ -57,7 +59,7 @@ std::uint64_t lock_table::fingerprint() const {
   for (const auto& [key, since] : lease_since_) result.add_string(key.first).add(key.second).add(static_cast<std::uint64_t>(since));
   for (const auto& [request, since] : wait_since_) result.add(request).add(static_cast<std::uint64_t>(since));
   for (const auto& [command, at] : proposed_) result.add_string(command).add(static_cast<std::uint64_t>(at));
-  return result.add(static_cast<std::uint64_t>(detected_at_)).add(leader_tokens_).value();
+  return result.add(static_cast<std::uint64_t>(detected_at_)).add(leader_tokens_).add(false_aborts_).value();
 }
 
 // Sessions: a request already applied is answered again from its session,
@@ -196,7 +198,9 @@ void lock_table::remove_waiter(context& at, std::istringstream& words, const cha
     return waiter.client == client && waiter.request == request;
   });
   if (waiting == lock.queue.end()) return;
-  if (verify_cycle && !on_cycle(name, client, request)) return;
+  const bool cycle = std::string_view(outcome) == "deadlock" ? on_cycle(name, client, request, true) : true;
+  if (verify_cycle && !on_cycle(name, client, request, !bugs_.no_waiter_edges)) return;
+  if (!cycle) false_aborts_++;
   const lock_waiter removed = *waiting;
   lock.queue.erase(waiting);
   wait_since_.erase(request);
@@ -285,13 +289,23 @@ std::vector<lock_view> lock_table::views() const {
   return result;
 }
 
-bool lock_table::on_cycle(const std::string& name, std::uint64_t client, std::uint64_t request) const {
-  const auto found = find_deadlock(views(), !bugs_.no_waiter_edges);
-  if (!found) return false;
-  for (const wait_edge& edge : found->cycle) {
-    if (edge.waiter == client && edge.lock == name) return true;
+// Whether the client's wait for `name` is on a cycle of the wait-for graph:
+// some client it waits for there reaches it again.
+bool lock_table::on_cycle(const std::string& name, std::uint64_t client, std::uint64_t, bool waiter_edges) const {
+  const std::vector<wait_edge> edges = wait_for_edges(views(), waiter_edges);
+  std::vector<std::uint64_t> frontier;
+  for (const wait_edge& edge : edges) {
+    if (edge.waiter == client && edge.lock == name) frontier.push_back(edge.holder);
   }
-  (void)request;
+  std::set<std::uint64_t> reached(frontier.begin(), frontier.end());
+  while (!frontier.empty()) {
+    const std::uint64_t next = frontier.back();
+    frontier.pop_back();
+    if (next == client) return true;
+    for (const wait_edge& edge : edges) {
+      if (edge.waiter == next && reached.insert(edge.holder).second) frontier.push_back(edge.holder);
+    }
+  }
   return false;
 }
 

@@ -101,6 +101,10 @@ class lock_table final : public raft::state_machine {
   const std::map<std::string, lock_entry>& locks() const { return locks_; }
   const std::map<std::uint64_t, lock_session>& sessions() const { return sessions_; }
   std::uint64_t last_token() const { return last_token_; }
+  // Aborts this replica applied to a request that was on no cycle of the
+  // wait-for graph at that index (a false deadlock), whatever its bug
+  // switches: an audit for lock.deadlock, not part of the state.
+  std::uint64_t false_aborts() const { return false_aborts_; }
   std::vector<lock_view> views() const;
 
  private:
@@ -122,7 +126,7 @@ class lock_table final : public raft::state_machine {
   std::uint64_t next_token(context& at);
   void answer(context& at, std::uint64_t client, std::uint64_t sequence, const std::string& result);
   void expire_by_local_clock(context& at);
-  bool on_cycle(const std::string& name, std::uint64_t client, std::uint64_t request) const;
+  bool on_cycle(const std::string& name, std::uint64_t client, std::uint64_t request, bool waiter_edges) const;
   void propose_expiries(sim::time_ns now, std::vector<std::string>& commands);
   void propose_timeouts(sim::time_ns now, std::vector<std::string>& commands);
   void propose_abort(sim::time_ns now, std::vector<std::string>& commands);
@@ -143,6 +147,7 @@ class lock_table final : public raft::state_machine {
   std::map<std::string, sim::time_ns> proposed_;
   sim::time_ns detected_at_ = 0;
   std::uint64_t leader_tokens_ = 0;  // raft's index is not used under lock.token_per_leader
+  std::uint64_t false_aborts_ = 0;
 };
 
 }  // namespace protocols::lock

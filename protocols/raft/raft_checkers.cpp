@@ -122,7 +122,7 @@ std::unique_ptr<sim::checker> make_history_checker();
 std::unique_ptr<sim::checker> make_progress_checker(sim::time_ns stable_ns, std::uint16_t group, std::uint16_t groups,
                                                     const std::string& label);
 
-std::vector<sim::checker_description> raft_checker_descriptions() {
+std::vector<sim::checker_description> consensus_checker_descriptions() {
   return {
       {"raft.election_safety", sim::checker_kind::invariant, "at most one leader per term"},
       {"raft.term_and_vote", sim::checker_kind::invariant,
@@ -130,16 +130,20 @@ std::vector<sim::checker_description> raft_checker_descriptions() {
       {"raft.log_safety", sim::checker_kind::invariant,
        "log matching by chain hash, leader append-only, leader completeness and state machine safety against a "
        "ledger of committed entries"},
-      {"raft.linearizable", sim::checker_kind::history, "the client history is linearizable per key"},
-      {"raft.progress", sim::checker_kind::liveness,
-       "after the heal, one leader holds its term for four election timeouts and client operations complete"},
   };
 }
 
-// One set of invariant and liveness checkers per group (their messages name
-// the group when there are several); one history checker over every key.
-std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape, std::uint16_t groups,
-                                                             sim::time_ns stable_leader_ns) {
+std::vector<sim::checker_description> raft_checker_descriptions() {
+  std::vector<sim::checker_description> result = consensus_checker_descriptions();
+  result.insert(result.end(), {
+      {"raft.linearizable", sim::checker_kind::history, "the client history is linearizable per key"},
+      {"raft.progress", sim::checker_kind::liveness,
+       "after the heal, one leader holds its term for four election timeouts and client operations complete"},
+  });
+  return result;
+}
+
+std::vector<std::unique_ptr<sim::checker>> make_consensus_checkers(const sim::cluster_shape& shape, std::uint16_t groups) {
   std::vector<std::unique_ptr<sim::checker>> result;
   for (std::uint16_t group = 0; group < groups; ++group) {
     const std::string label = groups == 1 ? "" : "group " + std::to_string(group) + ": ";
@@ -147,6 +151,14 @@ std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster
     result.push_back(std::make_unique<term_and_vote>(shape.servers, group, label));
     result.push_back(make_log_checker(shape.servers, group, label));
   }
+  return result;
+}
+
+// One set of invariant and liveness checkers per group (their messages name
+// the group when there are several); one history checker over every key.
+std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape, std::uint16_t groups,
+                                                             sim::time_ns stable_leader_ns) {
+  std::vector<std::unique_ptr<sim::checker>> result = make_consensus_checkers(shape, groups);
   result.push_back(make_history_checker());
   for (std::uint16_t group = 0; group < groups; ++group) {
     const std::string label = groups == 1 ? "" : "group " + std::to_string(group) + ": ";

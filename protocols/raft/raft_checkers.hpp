@@ -13,6 +13,10 @@
 namespace protocols::raft {
 
 std::vector<sim::checker_description> raft_checker_descriptions();
+// The consensus checkers alone (election safety, term and vote, log safety),
+// for systems that replicate another state machine through Raft.
+std::vector<sim::checker_description> consensus_checker_descriptions();
+std::vector<std::unique_ptr<sim::checker>> make_consensus_checkers(const sim::cluster_shape& shape, std::uint16_t groups);
 // `stable_leader_ns`: how long raft.progress wants one leader to hold its term.
 std::vector<std::unique_ptr<sim::checker>> make_raft_checkers(const sim::cluster_shape& shape, std::uint16_t groups,
                                                              sim::time_ns stable_leader_ns);

@@ -65,29 +65,10 @@ class raft_system final : public sim::system {
 };
 
 raft_options parse_options(const sim::scenario& input, const std::set<std::string>& bugs) {
-  raft_options options;
   sim::json_section section(input.protocol_options_json, input.source_file, "/protocol/options");
   sim::json_object& reader = section.reader();
-  const sim::range<sim::time_ns> election = reader.duration_range(
-      "election_timeout", {options.election_timeout_min_ns, options.election_timeout_max_ns}, sim::millisecond,
-      60 * sim::second);
-  options.election_timeout_min_ns = election.minimum;
-  options.election_timeout_max_ns = election.maximum;
-  options.heartbeat_ns = reader.duration("heartbeat", options.heartbeat_ns, sim::millisecond, 10 * sim::second);
-  options.batch_max = static_cast<std::uint32_t>(reader.integer("batch_max", options.batch_max, 1, 10'000));
-  options.window_max = static_cast<std::uint32_t>(reader.integer("window_max", options.window_max, 1, 1'000'000));
-  options.groups = static_cast<std::uint16_t>(reader.integer("groups", options.groups, 1, 16));
-  options.members = static_cast<std::uint32_t>(reader.integer("members", options.members, 0, 64));
-  options.member_timeout_ns = reader.duration("member_timeout", options.member_timeout_ns, 0, 600 * sim::second);
-  options.members_min = static_cast<std::uint32_t>(reader.integer("members_min", options.members_min, 1, 64));
-  options.snapshot_entries =
-      static_cast<std::uint32_t>(reader.integer("snapshot_entries", options.snapshot_entries, 0, 1'000'000));
-  options.leader_noop = reader.boolean("leader_noop", options.leader_noop);
+  raft_options options = read_raft_options(reader, input);
   reader.finish();
-  if (options.heartbeat_ns >= options.election_timeout_min_ns) {
-    throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
-                              "the heartbeat must be shorter than the smallest election timeout");
-  }
   for (const bug_switch& item : bug_switches) options.bugs.*item.flag = bugs.count(item.name) != 0;
   return options;
 }
@@ -134,6 +115,30 @@ class raft_family final : public sim::system_definition {
 };
 
 }  // namespace
+
+raft_options read_raft_options(sim::json_object& reader, const sim::scenario& input) {
+  raft_options options;
+  const sim::range<sim::time_ns> election = reader.duration_range(
+      "election_timeout", {options.election_timeout_min_ns, options.election_timeout_max_ns}, sim::millisecond,
+      60 * sim::second);
+  options.election_timeout_min_ns = election.minimum;
+  options.election_timeout_max_ns = election.maximum;
+  options.heartbeat_ns = reader.duration("heartbeat", options.heartbeat_ns, sim::millisecond, 10 * sim::second);
+  options.batch_max = static_cast<std::uint32_t>(reader.integer("batch_max", options.batch_max, 1, 10'000));
+  options.window_max = static_cast<std::uint32_t>(reader.integer("window_max", options.window_max, 1, 1'000'000));
+  options.groups = static_cast<std::uint16_t>(reader.integer("groups", options.groups, 1, 16));
+  options.members = static_cast<std::uint32_t>(reader.integer("members", options.members, 0, 64));
+  options.member_timeout_ns = reader.duration("member_timeout", options.member_timeout_ns, 0, 600 * sim::second);
+  options.members_min = static_cast<std::uint32_t>(reader.integer("members_min", options.members_min, 1, 64));
+  options.snapshot_entries =
+      static_cast<std::uint32_t>(reader.integer("snapshot_entries", options.snapshot_entries, 0, 1'000'000));
+  options.leader_noop = reader.boolean("leader_noop", options.leader_noop);
+  if (options.heartbeat_ns >= options.election_timeout_min_ns) {
+    throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
+                              "the heartbeat must be shorter than the smallest election timeout");
+  }
+  return options;
+}
 
 const sim::system_definition& raft_definition() {
   static const raft_family definition;
