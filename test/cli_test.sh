@@ -96,5 +96,22 @@ sed -i 's/"value":"nil"/"value":"1"/' "$work/register.jsonl"
 expect 0 "register.jsonl: linearizable" -- "$syncsim" check-history "$work/register.jsonl" --model register
 expect 2 "" -- "$syncsim" check-history "$jepsen/jepsen-kv/c10-ok.txt" --model paxos
 
+# Wait-for graphs: a lock run with a trace writes a DOT file per deadlock
+# beside it; render draws the graph at a time or at each deadlock.
+expect 0 "deadlocks        " -- "$syncsim" run "$source_dir/scenarios/lock-deadlock-2.json" --seed 1 --trace "$work/lock.jsonl"
+expect 0 "color=red" -- cat "$work/lock.deadlock-1.dot"
+expect 0 "subgraph cluster_" -- "$syncsim" render dot "$work/lock.jsonl" --at 2s
+expect 0 "lock.deadlock-1.dot" -- "$syncsim" render dot "$work/lock.jsonl" -o "$work/lock.jsonl"
+expect 2 "--at: expected a duration" -- "$syncsim" render dot "$work/lock.jsonl" --at soon
+expect 2 "--format: expected dot, svg or png" -- "$syncsim" render dot "$work/lock.jsonl" --format gif
+expect 2 "wait-for graphs need a lock manager run" -- "$syncsim" render dot "$work/a.jsonl"
+expect 2 "cannot open the trace" -- "$syncsim" render dot "$work/none.jsonl"
+if command -v dot >/dev/null 2>&1; then
+  expect 0 "lock.at-2s.svg" -- "$syncsim" render dot "$work/lock.jsonl" --at 2s --format svg
+  expect 0 "<svg" -- cat "$work/lock.at-2s.svg"
+else
+  expect 2 "Graphviz's \`dot\` is not installed" -- "$syncsim" render dot "$work/lock.jsonl" --at 2s --format svg
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -6,10 +6,12 @@
 #include <random>
 
 #include "sim/simulation.hpp"
+#include "protocols/lock/lock_render.hpp"
 #include "protocols/registry.hpp"
 #include "tools/commands.hpp"
 #include "tools/default_scenario.hpp"
 #include "tools/exit_codes.hpp"
+#include "tools/render_files.hpp"
 #include "tools/scenario_input.hpp"
 #include "traces/history_file.hpp"
 #include "traces/trace_format.hpp"
@@ -100,6 +102,21 @@ void print_summary(const sim::scenario& input, std::uint64_t seed, const sim::ru
   std::cout << "trace hash       " << traces::hex64(result.trace_hash) << "\n";
 }
 
+// A lock manager run with a trace gets the wait-for graph of each deadlock
+// beside it, as DOT (`syncsim render dot` makes pictures of them).
+void write_deadlock_pictures(const sim::scenario& input, std::uint64_t seed, const std::string& trace_path, bool quiet) {
+  const auto pictures = protocols::lock::deadlock_pictures(input, seed);
+  for (std::size_t index = 0; index < pictures.size(); ++index) {
+    std::string problem;
+    const std::string path = picture_path(trace_path, "deadlock-" + std::to_string(index + 1), "dot");
+    if (!write_picture(pictures[index].dot, path, "dot", problem)) std::cerr << "syncsim run: " << problem << "\n";
+  }
+  if (!quiet && !pictures.empty()) {
+    std::cout << "deadlocks        " << pictures.size() << ", each drawn in "
+              << picture_path(trace_path, "deadlock-N", "dot") << "\n";
+  }
+}
+
 int run(const run_options& options) {
   if (options.print_default) {
     std::cout << sim::scenario_to_json(sim::parse_scenario(default_scenario_text(), default_scenario_name));
@@ -152,6 +169,7 @@ int run(const run_options& options) {
   } else {
     print_summary(input, seed, result, replay);
   }
+  if (writer && input.protocol == "lock") write_deadlock_pictures(input, seed, options.trace_path, options.json);
   return result.passed() ? exit_pass : exit_violation;
 }
 

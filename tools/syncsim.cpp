@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   tools::add_bench_command(app, exit_code);
   tools::add_list_command(app, exit_code);
   tools::add_check_history_command(app, exit_code);
+  tools::add_render_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

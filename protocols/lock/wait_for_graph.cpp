@@ -6,6 +6,7 @@
 #include "protocols/lock/wait_for_graph.hpp"
 
 #include <algorithm>
+#include <map>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/depth_first_search.hpp>
 #include <boost/graph/hawick_circuits.hpp>
@@ -206,9 +207,11 @@ std::string node_name(std::size_t lock_index, bool waiting, std::size_t position
 }
 
 // One cluster per client with a node per request it holds or waits for.
-void write_client_cluster(const std::vector<lock_view>& locks, std::uint64_t client, std::string& dot) {
+void write_client_cluster(const std::vector<lock_view>& locks, std::uint64_t client,
+                          const std::map<std::uint64_t, std::string>& names, std::string& dot) {
+  const auto named = names.find(client);
   dot += "  subgraph cluster_" + std::to_string(client) + " {\n";
-  dot += "    label=" + quoted("client " + std::to_string(client)) + ";\n";
+  dot += "    label=" + quoted(named == names.end() ? "client " + std::to_string(client) : named->second) + ";\n";
   for (std::size_t lock_index = 0; lock_index < locks.size(); ++lock_index) {
     const lock_view& view = locks[lock_index];
     for (std::size_t position = 0; position < view.holders.size(); ++position) {
@@ -264,10 +267,10 @@ std::vector<std::vector<std::uint64_t>> all_cycles(const std::vector<lock_view>&
 }
 
 std::string wait_for_dot(const std::vector<lock_view>& locks, const std::optional<deadlock>& found,
-                         const std::string& title) {
+                         const std::string& title, const std::map<std::uint64_t, std::string>& names) {
   std::string dot = "digraph wait_for {\n";
   dot += "  label=" + quoted(title) + ";\n  labelloc=t;\n  node [shape=box];\n";
-  for (const std::uint64_t client : sorted_clients(locks)) write_client_cluster(locks, client, dot);
+  for (const std::uint64_t client : sorted_clients(locks)) write_client_cluster(locks, client, names, dot);
   for (const request_edge& edge : request_edges(locks)) {
     const wait_edge wait = client_edge(locks, edge);
     const bool on_cycle = found && std::find(found->cycle.begin(), found->cycle.end(), wait) != found->cycle.end();

@@ -6,6 +6,7 @@
 // Boost.Graph is used only in wait_for_graph.cpp.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -74,8 +75,9 @@ std::vector<std::vector<std::uint64_t>> all_cycles(const std::vector<lock_view>&
 // The wait-for graph as Graphviz DOT: one cluster per client holding a node
 // per lock request of that client, an edge per waiting request and the request
 // it waits for, the edges of `found` in red, and `title` as the graph label.
+// Clusters are labelled with `names` (client id to name), else "client ID".
 // The same input gives the same bytes.
 std::string wait_for_dot(const std::vector<lock_view>& locks, const std::optional<deadlock>& found,
-                         const std::string& title);
+                         const std::string& title, const std::map<std::uint64_t, std::string>& names = {});
 
 }  // namespace protocols::lock
