@@ -41,6 +41,12 @@ class system {
   virtual std::string describe(address to, const envelope& message) const = 0;
   // Every checker of the family, already configured.
   virtual std::vector<std::unique_ptr<checker>> make_checkers(const cluster_shape& shape) const = 0;
+  // A report the family adds to a run's summary once it ends (the lock
+  // manager's latency table), or "" for none.
+  virtual std::string report(const world& state) const {
+    (void)state;
+    return {};
+  }
 };
 
 class system_definition {

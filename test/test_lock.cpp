@@ -124,3 +124,19 @@ TEST_CASE("deadlocks happen in the deadlock scenarios and are all broken by abor
     CHECK(aborted > 0);
   }
 }
+
+TEST_CASE("the latency report gives p50 and p99 of each lock operation inside the seed's ranges") {
+  const sim::scenario input = lock_scenario("latency.json");
+  const auto behaviour = protocols::configure_system(input);
+  sim::simulation run(sim::resolve_run_config(input, 1), behaviour);
+  REQUIRE(run.run().passed());
+  const std::string report = behaviour->report(run.state());
+  CAPTURE(report);
+  for (const std::string operation : {"acquire via leader", "acquire via follower"}) {
+    const auto line_start = report.find(operation);
+    REQUIRE(line_start != std::string::npos);
+    const std::string line = report.substr(line_start, report.find('\n', line_start) - line_start);
+    CHECK(line.ends_with("inside"));
+  }
+  CHECK(report.find("release") != std::string::npos);
+}

@@ -165,9 +165,13 @@ int run(const run_options& options) {
   }
   const std::string replay = replay_command(input, seed, options.bugs);
   if (options.json) {
-    std::cout << summary_json(input, seed, result, replay).dump(2) << "\n";
+    nlohmann::ordered_json summary = summary_json(input, seed, result, replay);
+    const std::string report = behaviour->report(simulation.state());
+    if (!report.empty()) summary["report"] = report;
+    std::cout << summary.dump(2) << "\n";
   } else {
     print_summary(input, seed, result, replay);
+    std::cout << behaviour->report(simulation.state());
   }
   if (writer && input.protocol == "lock") write_deadlock_pictures(input, seed, options.trace_path, options.json);
   return result.passed() ? exit_pass : exit_violation;

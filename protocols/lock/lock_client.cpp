@@ -52,7 +52,9 @@ void lock_client::next_step(const sim::step_context& context, sim::effects& out)
   if (phase_ == phase::acquiring && position_ < plan_.size()) {
     const step& next = plan_[position_];
     const sim::time_ns wait_ns = next.try_only ? 0 : workload_.wait_ns;
-    return request(context, "acquire", next.lock, next.exclusive ? "X" : "S",
+    via_follower_ = workload_.via_follower_percent > 0 && target_ >= 0 && context.servers > 1 &&
+                    context.rng().below(100) < workload_.via_follower_percent;
+    return request(context, "acquire", next.lock, std::string(next.exclusive ? "X" : "S") + (via_follower_ ? " via follower" : ""),
                    "acquire " + next.lock + (next.exclusive ? " X " : " S ") + std::to_string(wait_ns) + " " +
                        std::to_string(workload_.lease_ns),
                    out);
@@ -90,7 +92,12 @@ void lock_client::request(const sim::step_context& context, const std::string& f
 void lock_client::send(const sim::step_context& context, sim::effects& out) {
   if (target_ < 0 || attempt_ > 0) target_ = static_cast<std::int64_t>(context.rng().below(context.servers));
   attempt_++;
-  out.request(context.server(static_cast<std::uint32_t>(target_)),
+  std::int64_t server = target_;
+  if (via_follower_ && attempt_ == 1) {
+    // Any server but the believed leader: it forwards the request.
+    server = static_cast<std::int64_t>((target_ + 1 + context.rng().below(context.servers - 1)) % context.servers);
+  }
+  out.request(context.server(static_cast<std::uint32_t>(server)),
               raft::encode(raft::client_request{context.self.process, sequence_, command_}));
   out.set_timer(request_timer, workload_.request_timeout_ns);
 }
@@ -206,7 +213,7 @@ std::uint64_t lock_client::hash_value() const {
   for (const step& item : plan_) result.add_string(item.lock).add(item.exclusive).add(item.try_only);
   for (const held& item : held_) result.add_string(item.lock).add(item.exclusive).add(item.token);
   result.add(position_).add(static_cast<std::uint64_t>(phase_)).add(giving_up_).add(sequence_);
-  result.add_string(function_).add_string(key_).add_string(command_).add(attempt_);
+  result.add_string(function_).add_string(key_).add_string(command_).add(attempt_).add(via_follower_);
   return result.add(static_cast<std::uint64_t>(target_)).add(static_cast<std::uint64_t>(started_ns_)).add(completed_).value();
 }
 

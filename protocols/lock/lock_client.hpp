@@ -33,6 +33,10 @@ struct lock_workload {
   sim::time_ns request_timeout_ns = 300 * sim::millisecond;  // beyond the wait, for an acquire
   std::uint32_t attempts = 4;
   bool resource = true;  // the last client process is the protected resource
+  // The share of acquires sent to a server other than the believed leader,
+  // which forwards them (the seed's follower path); their invokes say so.
+  std::uint32_t via_follower_percent = 0;
+  bool latency_report = false;  // the run's summary ends with the latency table
   friend bool operator==(const lock_workload&, const lock_workload&) = default;
 };
 
@@ -90,6 +94,7 @@ class lock_client final : public sim::actor_value<lock_client> {
   std::uint32_t attempt_ = 0;
   sim::time_ns started_ns_ = 0;  // when the request was first sent, on the local clock
   std::int64_t target_ = -1;  // the server believed to lead, or -1
+  bool via_follower_ = false;  // the request in flight goes through a follower
   std::uint64_t completed_ = 0;
 };
 

@@ -2,6 +2,7 @@
 
 #include "protocols/lock/lock_checkers.hpp"
 #include "protocols/lock/lock_client.hpp"
+#include "protocols/lock/lock_latency.hpp"
 #include "protocols/lock/lock_resource.hpp"
 #include "protocols/lock/lock_table.hpp"
 #include "protocols/raft/raft_checkers.hpp"
@@ -60,6 +61,9 @@ class lock_system final : public sim::system {
     if (is_write(message)) return describe_write(message);
     return raft::describe(message);
   }
+  std::string report(const sim::world& state) const override {
+    return workload_.latency_report ? latency_report(state) : std::string();
+  }
   std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
     auto result = raft::make_consensus_checkers(shape, 1);
     for (auto& item : make_lock_checkers(shape, deadlock_bound_ns_)) result.push_back(std::move(item));
@@ -98,6 +102,9 @@ lock_workload parse_workload(const sim::scenario& input) {
       reader.duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
   workload.attempts = static_cast<std::uint32_t>(reader.integer("attempts", workload.attempts, 1, 100));
   workload.resource = reader.boolean("resource", workload.resource);
+  workload.via_follower_percent =
+      static_cast<std::uint32_t>(reader.integer("via_follower_percent", workload.via_follower_percent, 0, 100));
+  workload.latency_report = reader.boolean("latency_report", workload.latency_report);
   reader.finish();
   return workload;
 }

@@ -65,7 +65,10 @@ class term_and_vote final : public sim::checker {
     const sim::envelope message{record.from, record.message_channel, record.message_id, record.payload};
     const message_type type = type_of(message);
     // A PreVote carries the term its sender might stand in, not its own.
-    if (type == message_type::client_request || type == message_type::client_reply) return std::nullopt;
+    if (type == message_type::client_request || type == message_type::client_reply ||
+        type == message_type::relayed_reply) {
+      return std::nullopt;  // client traffic carries no term
+    }
     if (type == message_type::pre_vote) return std::nullopt;
     sim::byte_reader reader(record.payload.data() + 1, record.payload.size() - 1);
     const std::uint64_t term = reader.u64();

@@ -107,10 +107,21 @@ sim::bytes encode(const client_reply& message) {
   return payload;
 }
 
+sim::bytes encode(const relayed_reply& message) {
+  sim::bytes payload;
+  start(payload, message_type::relayed_reply)
+      .u64(message.client)
+      .u64(message.reply.sequence)
+      .u8(static_cast<std::uint8_t>(message.reply.status))
+      .i64(message.reply.leader_hint)
+      .text(message.reply.result);
+  return payload;
+}
+
 message_type type_of(const sim::envelope& message) {
   SYNCSIM_ASSERT(!message.payload.empty());
   const std::uint8_t type = message.payload[0];
-  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::install_snapshot));
+  SYNCSIM_ASSERT(type <= static_cast<std::uint8_t>(message_type::relayed_reply));
   return static_cast<message_type>(type);
 }
 
@@ -192,6 +203,17 @@ client_reply decode_client_reply(const sim::envelope& message) {
   return result;
 }
 
+relayed_reply decode_relayed_reply(const sim::envelope& message) {
+  sim::byte_reader reader = body(message);
+  relayed_reply result;
+  result.client = reader.u64();
+  result.reply.sequence = reader.u64();
+  result.reply.status = static_cast<reply_status>(reader.u8());
+  result.reply.leader_hint = reader.i64();
+  result.reply.result = reader.text();
+  return result;
+}
+
 std::string describe(const sim::envelope& message) {
   const auto number = [](std::uint64_t value) { return std::to_string(value); };
   switch (type_of(message)) {
@@ -229,6 +251,10 @@ std::string describe(const sim::envelope& message) {
     case message_type::client_request: {
       const client_request item = decode_client_request(message);
       return "request #" + number(item.sequence) + " " + item.command;
+    }
+    case message_type::relayed_reply: {
+      const relayed_reply item = decode_relayed_reply(message);
+      return "relay to " + number(item.client) + " reply #" + number(item.reply.sequence) + " " + item.reply.result;
     }
     case message_type::client_reply: {
       const client_reply item = decode_client_reply(message);

@@ -29,6 +29,7 @@ enum class message_type : std::uint8_t {
   pre_vote,           // a request_vote for the term after the sender's (thesis 9.6)
   pre_vote_response,  // a vote that changes nobody's term or vote
   install_snapshot,   // a leader's snapshot for a follower whose next entry it has compacted
+  relayed_reply,      // a reply the leader sends back through the follower that forwarded the request
 };
 
 struct request_vote {
@@ -107,6 +108,13 @@ struct client_reply {
   std::string result;
 };
 
+// A reply on its way back through the follower that forwarded its request
+// (the seed's follower path: two round trips and consensus).
+struct relayed_reply {
+  std::uint64_t client = 0;
+  client_reply reply;
+};
+
 // A PreVote has request_vote's fields and its own message type.
 sim::bytes encode(const request_vote& message, message_type type = message_type::request_vote);
 sim::bytes encode(const vote& message);
@@ -116,6 +124,7 @@ sim::bytes encode(const append_response& message);
 sim::bytes encode(const install_snapshot& message);
 sim::bytes encode(const client_request& message);
 sim::bytes encode(const client_reply& message);
+sim::bytes encode(const relayed_reply& message);
 
 message_type type_of(const sim::envelope& message);
 request_vote decode_request_vote(const sim::envelope& message);
@@ -126,6 +135,7 @@ append_response decode_append_response(const sim::envelope& message);
 install_snapshot decode_install_snapshot(const sim::envelope& message);
 client_request decode_client_request(const sim::envelope& message);
 client_reply decode_client_reply(const sim::envelope& message);
+relayed_reply decode_relayed_reply(const sim::envelope& message);
 
 // One log entry, as AppendEntries and the log on disk both write it.
 void write_entry(sim::byte_writer& writer, const log_entry& entry);

@@ -51,6 +51,10 @@ void raft_server::on_message(const sim::step_context& context, const sim::envelo
     case message_type::install_snapshot: return on_install_snapshot(context, message, out);
     case message_type::client_request: return on_client_request(context, message, out);
     case message_type::client_reply: return;  // servers never receive replies
+    case message_type::relayed_reply: {
+      const relayed_reply relayed = decode_relayed_reply(message);
+      return out.reply({static_cast<sim::process_id>(relayed.client), 0}, encode(relayed.reply));
+    }
   }
 }
 
@@ -106,6 +110,7 @@ void raft_server::become_follower(const sim::step_context& context, std::uint64_
     out.cancel_timer(heartbeat_timer);
     out.cancel_timer(check_quorum_timer);
     abandon_reads(out);
+    relays_.clear();
     machine_->on_leadership(false, context.local_time_ns);
   }
   role_ = role::follower;
@@ -257,6 +262,7 @@ std::uint64_t raft_server::hash_value() const {
   for (std::uint64_t index : next_) result.add(index);
   for (std::uint64_t index : match_) result.add(index);
   for (std::uint64_t round : acked_round_) result.add(round);
+  for (const auto& [client, server] : relays_) result.add(client).add(server);
   for (const pending_read& read : reads_) result.add(read.client).add(read.sequence).add(read.round).add(read.read_index);
   return result.add(machine_->fingerprint()).value();
 }

@@ -59,6 +59,10 @@ struct raft_options {
   // entries of earlier terms it holds and lets it serve reads. Without it
   // (the paper's Figure 2 alone), earlier entries wait for a client's.
   bool leader_noop = true;
+  // A request a follower forwarded is answered back through that follower,
+  // which relays the reply (the seed's flow); otherwise the leader answers
+  // the client directly.
+  bool relay_replies = false;
   raft_bugs bugs;
   friend bool operator==(const raft_options&, const raft_options&) = default;
 };
@@ -177,6 +181,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   // Client requests and the state machine.
   void propose_commands(const sim::step_context& context, sim::effects& out);
   void send_replies(sim::effects& out);
+  void reply_to_client(std::uint64_t client, const client_reply& reply, sim::effects& out);
   void on_client_request(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   // ReadIndex reads.
   void start_read(const sim::step_context& context, const client_request& request, sim::effects& out);
@@ -224,6 +229,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   // The state machine, rebuilt from the snapshot and the log after a restart.
   machine_box machine_;
   std::vector<machine_reply> replies_;  // scratch, empty between steps
+  std::map<std::uint64_t, std::uint32_t> relays_;  // leader, relay_replies: client -> the follower that forwarded
 };
 
 }  // namespace protocols::raft

@@ -26,11 +26,18 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
     }
     return out.reply(client, encode(client_reply{request.sequence, reply_status::not_leader, leader_, ""}));
   }
+  if (options_.relay_replies) {
+    if (message.kind == sim::channel::peer) {
+      relays_[request.client] = message.from.process;
+    } else {
+      relays_.erase(request.client);
+    }
+  }
   std::string answer;
   switch (machine_->admit(request, answer)) {
     case admission::read: return start_read(context, request, out);
     case admission::answered:
-      return out.reply(client, encode(client_reply{request.sequence, reply_status::ok, self_, answer}));
+      return reply_to_client(request.client, client_reply{request.sequence, reply_status::ok, self_, answer}, out);
     case admission::ignore: return;
     case admission::append: break;
   }
@@ -68,10 +75,17 @@ void raft_server::apply_committed(const sim::step_context& context, sim::effects
 void raft_server::send_replies(sim::effects& out) {
   if (role_ == role::leader) {
     for (const machine_reply& reply : replies_) {
-      out.reply(client_address(reply.client), encode(client_reply{reply.sequence, reply_status::ok, self_, reply.result}));
+      reply_to_client(reply.client, client_reply{reply.sequence, reply_status::ok, self_, reply.result}, out);
     }
   }
   replies_.clear();
+}
+
+// Directly, or back through the follower that forwarded the request.
+void raft_server::reply_to_client(std::uint64_t client, const client_reply& reply, sim::effects& out) {
+  const auto relay = relays_.find(client);
+  if (relay == relays_.end()) return out.reply(client_address(client), encode(reply));
+  out.send({relay->second, group_}, encode(relayed_reply{client, reply}));
 }
 
 // ReadIndex (thesis 6.4): a read never enters the log. It joins the next

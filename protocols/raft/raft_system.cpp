@@ -133,6 +133,7 @@ raft_options read_raft_options(sim::json_object& reader, const sim::scenario& in
   options.snapshot_entries =
       static_cast<std::uint32_t>(reader.integer("snapshot_entries", options.snapshot_entries, 0, 1'000'000));
   options.leader_noop = reader.boolean("leader_noop", options.leader_noop);
+  options.relay_replies = reader.boolean("relay_replies", options.relay_replies);
   if (options.heartbeat_ns >= options.election_timeout_min_ns) {
     throw sim::scenario_error(input.source_file, "/protocol/options/heartbeat",
                               "the heartbeat must be shorter than the smallest election timeout");
