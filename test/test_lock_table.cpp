@@ -39,8 +39,15 @@ struct table_log {
     }
     return false;
   }
-  std::size_t holders(const std::string& lock) const { return table.locks().at(lock).holders.size(); }
-  std::size_t waiting(const std::string& lock) const { return table.locks().at(lock).queue.size(); }
+  // A lock nobody holds or waits for has no entry at all.
+  std::size_t holders(const std::string& lock) const {
+    const auto found = table.locks().find(lock);
+    return found == table.locks().end() ? 0 : found->second.holders.size();
+  }
+  std::size_t waiting(const std::string& lock) const {
+    const auto found = table.locks().find(lock);
+    return found == table.locks().end() ? 0 : found->second.queue.size();
+  }
 };
 
 constexpr sim::time_ns after_detection = 500 * sim::millisecond;  // past the detection period, before the waits end

@@ -66,7 +66,7 @@ class lock_system final : public sim::system {
   }
   std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
     auto result = raft::make_consensus_checkers(shape, 1);
-    for (auto& item : make_lock_checkers(shape, deadlock_bound_ns_)) result.push_back(std::move(item));
+    for (auto& item : make_lock_checkers(shape, deadlock_bound_ns_, workload_.lease_ns > 0)) result.push_back(std::move(item));
     return result;
   }
 

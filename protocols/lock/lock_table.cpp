@@ -33,9 +33,14 @@ bool lock_table::equals(const raft::state_machine& other) const {
          same->leader_tokens_ == leader_tokens_ && same->false_aborts_ == false_aborts_;
 }
 
-// A lock table is small (a handful of locks and clients in any scenario):
-// hashing it whole when asked is cheaper than keeping a sum up to date.
+// Hashed whole when first asked after a change: checkers ask after every
+// event, the table changes only when an entry applies.
 std::uint64_t lock_table::state_hash() const {
+  if (!hash_cache_) hash_cache_ = compute_hash();
+  return *hash_cache_;
+}
+
+std::uint64_t lock_table::compute_hash() const {
   sim::hasher result(3);
   for (const auto& [name, lock] : locks_) {
     result.add_string(name);
@@ -85,6 +90,14 @@ std::optional<std::string> lock_table::answer_locally(const raft::client_request
 
 void lock_table::apply(std::uint64_t index, const raft::log_entry& entry, sim::time_ns now,
                        std::vector<raft::machine_reply>& replies) {
+  hash_cache_.reset();
+  apply_command(index, entry, now, replies);
+  // A lock nobody holds or waits for is no state at all.
+  std::erase_if(locks_, [](const auto& item) { return item.second.holders.empty() && item.second.queue.empty(); });
+}
+
+void lock_table::apply_command(std::uint64_t index, const raft::log_entry& entry, sim::time_ns now,
+                               std::vector<raft::machine_reply>& replies) {
   context at{index, now, replies};
   if (bugs_.local_clock_expiry) expire_by_local_clock(at);
   if (entry.client != 0 && !bugs_.no_session_dedup) {

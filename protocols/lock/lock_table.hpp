@@ -19,6 +19,7 @@
 
 #include <iosfwd>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,9 @@ class lock_table final : public raft::state_machine {
   std::vector<lock_view> views() const;
 
  private:
+  void apply_command(std::uint64_t index, const raft::log_entry& entry, sim::time_ns now,
+                     std::vector<raft::machine_reply>& replies);
+  std::uint64_t compute_hash() const;
   struct context {
     std::uint64_t index;
     sim::time_ns now;
@@ -148,6 +152,7 @@ class lock_table final : public raft::state_machine {
   sim::time_ns detected_at_ = 0;
   std::uint64_t leader_tokens_ = 0;  // raft's index is not used under lock.token_per_leader
   std::uint64_t false_aborts_ = 0;
+  mutable std::optional<std::uint64_t> hash_cache_;  // state_hash(), until the next apply or load
 };
 
 }  // namespace protocols::lock

@@ -93,7 +93,7 @@ sim::bytes lock_table::encode() const {
 // A replica that loads a table starts every lease and wait afresh at `now`:
 // later than when they began, so it never expires one early.
 void lock_table::load(const sim::bytes& state, sim::time_ns now) {
-  *this = lock_table(bugs_, timing_);
+  *this = lock_table(bugs_, timing_);  // which also forgets the cached hash
   sim::byte_reader reader(state);
   last_token_ = reader.u64();
   const std::uint32_t locks = reader.u32();

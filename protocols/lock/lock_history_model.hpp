@@ -1,0 +1,14 @@
+#pragma once
+// The sequential specification of one lock for the linearizability checker:
+// acquire, release and renew as the clients saw them. Lease expiry is an
+// event no client observes: with leases, a holder that stands in the way
+// of a grant may have expired just before it.
+
+#include "sim/linearizability.hpp"
+
+namespace protocols::lock {
+
+// `leases`: whether holders may expire unobserved.
+const sim::linearizability::model& lock_model(bool leases);
+
+}  // namespace protocols::lock
