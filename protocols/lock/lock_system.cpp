@@ -7,20 +7,14 @@
 #include "protocols/lock/lock_table.hpp"
 #include "protocols/raft/raft_checkers.hpp"
 #include "protocols/raft/raft_system.hpp"
+#include "protocols/bug_switches.hpp"
 #include "sim/json_walker.hpp"
 
 namespace protocols::lock {
 namespace {
 
 // INVARIANTS.md, lock manager, bugs 1 to 9, in its order.
-struct bug_switch {
-  const char* name;
-  bool lock_bugs::*flag;
-  const char* checker;
-  const char* summary;
-};
-
-constexpr bug_switch bug_switches[] = {
+constexpr bug_switch<lock_bugs> bug_switches[] = {
     {"lock.exclusive_beside_shared", &lock_bugs::exclusive_beside_shared, "lock.replicated_state",
      "an exclusive request is granted while shared holders remain"},
     {"lock.no_session_dedup", &lock_bugs::no_session_dedup, "lock.replicated_state",
@@ -122,9 +116,7 @@ class lock_family final : public sim::system_definition {
     return result;
   }
   std::vector<sim::bug_description> bugs() const override {
-    std::vector<sim::bug_description> result;
-    for (const bug_switch& item : bug_switches) result.push_back({item.name, item.checker, item.summary});
-    return result;
+    return describe_bugs<lock_bugs>(bug_switches);
   }
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
@@ -138,8 +130,7 @@ class lock_family final : public sim::system_definition {
     const sim::time_ns bound_ns = reader.duration("deadlock_bound", 2 * sim::second, sim::millisecond, 600 * sim::second);
     reader.finish();
     if (raft.groups != 1) throw sim::scenario_error(input.source_file, "/protocol/options/groups", "the lock manager runs one Raft group");
-    lock_bugs flags;
-    for (const bug_switch& item : bug_switches) flags.*item.flag = bugs.count(item.name) != 0;
+    const lock_bugs flags = bugs_turned_on<lock_bugs>(bug_switches, bugs);
     return std::make_shared<lock_system>(raft, flags, timing, parse_workload(input), bound_ns);
   }
 };

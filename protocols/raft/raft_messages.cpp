@@ -97,24 +97,31 @@ sim::bytes encode(const client_request& message) {
   return payload;
 }
 
+void write_reply(sim::byte_writer& writer, const client_reply& reply) {
+  writer.u64(reply.sequence).u8(static_cast<std::uint8_t>(reply.status)).i64(reply.leader_hint).text(reply.result);
+}
+
+client_reply read_reply(sim::byte_reader& reader) {
+  client_reply result;
+  result.sequence = reader.u64();
+  result.status = static_cast<reply_status>(reader.u8());
+  result.leader_hint = reader.i64();
+  result.result = reader.text();
+  return result;
+}
+
 sim::bytes encode(const client_reply& message) {
   sim::bytes payload;
-  start(payload, message_type::client_reply)
-      .u64(message.sequence)
-      .u8(static_cast<std::uint8_t>(message.status))
-      .i64(message.leader_hint)
-      .text(message.result);
+  sim::byte_writer writer = start(payload, message_type::client_reply);
+  write_reply(writer, message);
   return payload;
 }
 
 sim::bytes encode(const relayed_reply& message) {
   sim::bytes payload;
-  start(payload, message_type::relayed_reply)
-      .u64(message.client)
-      .u64(message.reply.sequence)
-      .u8(static_cast<std::uint8_t>(message.reply.status))
-      .i64(message.reply.leader_hint)
-      .text(message.reply.result);
+  sim::byte_writer writer = start(payload, message_type::relayed_reply);
+  writer.u64(message.client);
+  write_reply(writer, message.reply);
   return payload;
 }
 
@@ -195,22 +202,14 @@ client_request decode_client_request(const sim::envelope& message) {
 
 client_reply decode_client_reply(const sim::envelope& message) {
   sim::byte_reader reader = body(message);
-  client_reply result;
-  result.sequence = reader.u64();
-  result.status = static_cast<reply_status>(reader.u8());
-  result.leader_hint = reader.i64();
-  result.result = reader.text();
-  return result;
+  return read_reply(reader);
 }
 
 relayed_reply decode_relayed_reply(const sim::envelope& message) {
   sim::byte_reader reader = body(message);
   relayed_reply result;
   result.client = reader.u64();
-  result.reply.sequence = reader.u64();
-  result.reply.status = static_cast<reply_status>(reader.u8());
-  result.reply.leader_hint = reader.i64();
-  result.reply.result = reader.text();
+  result.reply = read_reply(reader);
   return result;
 }
 

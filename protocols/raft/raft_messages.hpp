@@ -140,6 +140,9 @@ relayed_reply decode_relayed_reply(const sim::envelope& message);
 // One log entry, as AppendEntries and the log on disk both write it.
 void write_entry(sim::byte_writer& writer, const log_entry& entry);
 log_entry read_entry(sim::byte_reader& reader);
+// A client's reply, plain or relayed.
+void write_reply(sim::byte_writer& writer, const client_reply& reply);
+client_reply read_reply(sim::byte_reader& reader);
 // A snapshot, as InstallSnapshot and the disk both write it.
 void write_snapshot(sim::byte_writer& writer, const snapshot& data);
 snapshot read_snapshot(sim::byte_reader& reader);

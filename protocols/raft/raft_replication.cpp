@@ -63,13 +63,24 @@ void raft_server::broadcast_append(const sim::step_context& context, sim::effect
   }
 }
 
+// A message from a leader: refused if its term is stale; otherwise this
+// server follows it (one leader per term) and its lease starts again.
+bool raft_server::heed_leader(const sim::step_context& context, sim::address leader, std::uint64_t term,
+                              sim::effects& out) {
+  if (term < term_) {
+    out.send(leader, encode(append_response{term_, false, 0, 0, 0}));
+    return false;
+  }
+  SYNCSIM_ASSERT(!(role_ == role::leader && term == term_));  // one leader per term
+  become_follower(context, term, leader.process, out);
+  leader_contact_ns_ = context.local_time_ns;
+  return true;
+}
+
 void raft_server::on_append_entries(const sim::step_context& context, const sim::envelope& message,
                                     sim::effects& out) {
   const append_entries request = decode_append_entries(message);
-  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0, 0, 0}));
-  SYNCSIM_ASSERT(!(role_ == role::leader && request.term == term_));  // one leader per term
-  become_follower(context, request.term, message.from.process, out);
-  leader_contact_ns_ = context.local_time_ns;
+  if (!heed_leader(context, message.from, request.term, out)) return;
   if (request.previous_index < first_index()) {
     // Entries up to the snapshot are committed, so they match the log of
     // any leader of this term; the leader continues after them.

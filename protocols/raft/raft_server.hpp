@@ -165,6 +165,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   void manage_membership(const sim::step_context& context, sim::effects& out);
   void propose_configuration(const sim::step_context& context, std::uint64_t members, sim::effects& out);
   // Replication.
+  bool heed_leader(const sim::step_context& context, sim::address leader, std::uint64_t term, sim::effects& out);
   void on_append_entries(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void on_append_response(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void send_append(const sim::step_context& context, std::uint32_t peer, sim::effects& out);

@@ -108,10 +108,7 @@ void raft_server::send_snapshot(const sim::step_context& context, std::uint32_t 
 void raft_server::on_install_snapshot(const sim::step_context& context, const sim::envelope& message,
                                       sim::effects& out) {
   const install_snapshot request = decode_install_snapshot(message);
-  if (request.term < term_) return out.send(message.from, encode(append_response{term_, false, 0, 0, 0}));
-  SYNCSIM_ASSERT(!(role_ == role::leader && request.term == term_));  // one leader per term
-  become_follower(context, request.term, message.from.process, out);
-  leader_contact_ns_ = context.local_time_ns;
+  if (!heed_leader(context, message.from, request.term, out)) return;
   const snapshot& incoming = request.data;
   // A snapshot of entries this server has already committed teaches it
   // nothing (a duplicate, or one overtaken by AppendEntries).

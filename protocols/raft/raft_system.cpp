@@ -4,6 +4,7 @@
 #include "protocols/raft/kv_store.hpp"
 #include "protocols/raft/raft_client.hpp"
 #include "protocols/raft/raft_server.hpp"
+#include "protocols/bug_switches.hpp"
 #include "sim/json_walker.hpp"
 
 namespace protocols::raft {
@@ -11,14 +12,7 @@ namespace {
 
 // INVARIANTS.md, Raft, bugs 1 to 11, in its order: each switch, the checker
 // meant to catch it, and what it breaks.
-struct bug_switch {
-  const char* name;
-  bool raft_bugs::*flag;
-  const char* checker;
-  const char* summary;
-};
-
-constexpr bug_switch bug_switches[] = {
+constexpr bug_switch<raft_bugs> bug_switches[] = {
     {"raft.commit_previous_term", &raft_bugs::commit_previous_term, "raft.log_safety",
      "a leader commits an entry of an earlier term by counting its replicas (section 5.4.2, Figure 8)"},
     {"raft.forget_vote", &raft_bugs::forget_vote, "raft.term_and_vote",
@@ -69,7 +63,7 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   sim::json_object& reader = section.reader();
   raft_options options = read_raft_options(reader, input);
   reader.finish();
-  for (const bug_switch& item : bug_switches) options.bugs.*item.flag = bugs.count(item.name) != 0;
+  options.bugs = bugs_turned_on<raft_bugs>(bug_switches, bugs);
   return options;
 }
 
@@ -97,9 +91,7 @@ class raft_family final : public sim::system_definition {
   }
   std::vector<sim::checker_description> checkers() const override { return raft_checker_descriptions(); }
   std::vector<sim::bug_description> bugs() const override {
-    std::vector<sim::bug_description> result;
-    for (const bug_switch& item : bug_switches) result.push_back({item.name, item.checker, item.summary});
-    return result;
+    return describe_bugs<raft_bugs>(bug_switches);
   }
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
