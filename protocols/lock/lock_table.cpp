@@ -110,7 +110,10 @@ void lock_table::apply_command(std::uint64_t index, const raft::log_entry& entry
       return;
     }
   }
-  if (entry.client != 0) sessions_[entry.client] = {entry.sequence, ""};
+  if (entry.client != 0) {
+    if (!bugs_.no_session_dedup) abandon_waiting(at, entry.client);  // sessions know the client moved on
+    sessions_[entry.client] = {entry.sequence, ""};
+  }
   std::istringstream words(entry.command);
   const auto operation = read_word<std::string>(words);
   if (operation == "acquire") return acquire(at, entry, words);
@@ -219,6 +222,24 @@ void lock_table::remove_waiter(context& at, std::istringstream& words, const cha
   wait_since_.erase(request);
   answer(at, removed.client, removed.sequence, outcome);
   grant_waiters(at, name);
+}
+
+// A client sends one request at a time: a newer one means it gave up on
+// the one still waiting (its leader was unreachable), which leaves the
+// queue instead of holding up the requests behind it.
+void lock_table::abandon_waiting(context& at, std::uint64_t client) {
+  const auto known = sessions_.find(client);
+  if (known == sessions_.end() || !known->second.result.empty()) return;
+  for (auto& [name, lock] : locks_) {
+    const auto waiting = std::find_if(lock.queue.begin(), lock.queue.end(), [&](const lock_waiter& waiter) {
+      return waiter.client == client && waiter.sequence == known->second.sequence;
+    });
+    if (waiting == lock.queue.end()) continue;
+    wait_since_.erase(waiting->request);
+    lock.queue.erase(waiting);
+    grant_waiters(at, name);
+    return;
+  }
 }
 
 // FIFO without barging: grant from the head while the head is compatible

@@ -124,6 +124,7 @@ class lock_table final : public raft::state_machine {
   void expire(context& at, std::istringstream& words);
   void remove_waiter(context& at, std::istringstream& words, const char* outcome, bool verify_cycle);
   void grant_waiters(context& at, const std::string& name);
+  void abandon_waiting(context& at, std::uint64_t client);
   bool compatible(const lock_entry& lock, std::uint64_t client, lock_mode mode) const;
   void grant(context& at, const std::string& name, std::uint64_t client, std::uint64_t sequence, lock_mode mode,
              sim::time_ns lease_ns);
