@@ -165,13 +165,18 @@ void lock_client::on_answer(const sim::step_context& context, bool answered, con
 // is what protects the resource.
 void lock_client::start_holding(const sim::step_context& context, sim::effects& out) {
   phase_ = phase::holding;
-  for (const held& lock : held_) {
-    if (lock.exclusive && resource_ >= 0) {
-      out.send(context.client(static_cast<std::uint32_t>(resource_) - context.servers), encode_write(lock.lock, lock.token));
-    }
-  }
+  write_resource(context, out);
   out.set_timer(hold_timer, workload_.hold_ns);
   if (workload_.lease_ns > 0) out.set_timer(renew_timer, workload_.lease_ns / 3);
+}
+
+// One write under each exclusive lock held, carrying its token.
+void lock_client::write_resource(const sim::step_context& context, sim::effects& out) const {
+  if (resource_ < 0) return;
+  const sim::address resource = context.client(static_cast<std::uint32_t>(resource_) - context.servers);
+  for (const held& lock : held_) {
+    if (lock.exclusive) out.send(resource, encode_write(lock.lock, lock.token));
+  }
 }
 
 void lock_client::on_timer(const sim::step_context& context, std::uint64_t timer_id, sim::effects& out) {
@@ -182,11 +187,7 @@ void lock_client::on_timer(const sim::step_context& context, std::uint64_t timer
     return next_step(context, out);
   }
   if (timer_id == hold_timer && (phase_ == phase::holding || phase_ == phase::renewing)) {
-    for (const held& lock : held_) {
-      if (lock.exclusive && resource_ >= 0) {
-        out.send(context.client(static_cast<std::uint32_t>(resource_) - context.servers), encode_write(lock.lock, lock.token));
-      }
-    }
+    write_resource(context, out);
     out.cancel_timer(renew_timer);
     if (phase_ == phase::renewing) {
       out.cancel_timer(request_timer);

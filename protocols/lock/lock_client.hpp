@@ -77,6 +77,7 @@ class lock_client final : public sim::actor_value<lock_client> {
   bool gave_up(const sim::step_context& context) const;
   void on_answer(const sim::step_context& context, bool ok, const std::string& result, sim::effects& out);
   void start_holding(const sim::step_context& context, sim::effects& out);
+  void write_resource(const sim::step_context& context, sim::effects& out) const;
   void finish_transaction(sim::effects& out);
 
   lock_workload workload_;
