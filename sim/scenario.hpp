@@ -105,6 +105,8 @@ enum class fault_kind : std::uint8_t {
   heal,               // remove every partition
   drift,              // set each target's clock drift to drift_ppm
 };
+inline constexpr std::size_t fault_kind_count = 10;
+static_assert(static_cast<std::size_t>(fault_kind::drift) + 1 == fault_kind_count);
 
 // A target names a process ("n0", "c2") or is resolved when the fault fires:
 // "@random" (a server drawn from the fault stream) or "@ROLE" (the first
@@ -181,6 +183,9 @@ struct scenario {
   time_ns duration_ns = 10 * second;  // the safety phase; then heal and liveness
   checker_spec checkers;
   std::vector<std::string> bugs;
+  // The seed `syncsim run` uses when none is given: a shrunk failure names
+  // its own, so the file alone reproduces it.
+  std::optional<std::uint64_t> seed;
 
   std::string source_file;  // "<default>" for the built-in scenario
   friend bool operator==(const scenario&, const scenario&) = default;

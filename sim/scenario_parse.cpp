@@ -134,6 +134,12 @@ void parse_top_level(json_object& root, scenario& result) {
   if (auto faults = root.object("faults")) parse_faults(*faults, result);
   if (auto checkers = root.object("checkers")) result.checkers = parse_checkers(*checkers);
   result.bugs = root.text_list("bugs");
+  if (const nlohmann::json* seed = root.take("seed")) {
+    if (!seed->is_number_unsigned()) {
+      root.fail("seed", "expected an integer from 0 to 2^64-1, found " + describe_json(*seed));
+    }
+    result.seed = seed->get<std::uint64_t>();
+  }
   root.finish();
 }
 

@@ -111,6 +111,7 @@ std::string scenario_to_json(const scenario& input) {
   if (input.checkers.only) checkers["only"] = *input.checkers.only;
   result["checkers"] = checkers;
   result["bugs"] = input.bugs;
+  if (input.seed) result["seed"] = *input.seed;
   return result.dump(2) + "\n";
 }
 

@@ -5,6 +5,7 @@
 // fingerprint() identifies it, assigning a copy back restores it. One step
 // handles exactly one event.
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -99,6 +100,8 @@ struct world_statistics {
   std::uint64_t timers_fired = 0;
   std::uint64_t crashes = 0;
   std::uint64_t restarts = 0;
+  // Faults injected, indexed by fault_kind (reverts are not counted).
+  std::array<std::uint64_t, fault_kind_count> faults_by_kind{};
   friend bool operator==(const world_statistics&, const world_statistics&) = default;
 };
 

@@ -205,6 +205,7 @@ void world::handle_fault(const event& item, record_sink& sink) {
   world_fault_applier applier(*this, sink);
   if (!revert) {
     statistics_.faults_injected++;
+    statistics_.faults_by_kind[static_cast<std::size_t>(fault.kind)]++;
     fired.targets = applier.resolve_targets(fault.targets);
   }
   std::vector<std::string> names;

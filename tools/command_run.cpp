@@ -135,7 +135,9 @@ int run(const run_options& options) {
     return exit_usage;
   }
   std::uint64_t seed = options.seed;
-  if (!options.seed_given) {
+  if (!options.seed_given && input.seed) {
+    seed = *input.seed;
+  } else if (!options.seed_given) {
     // Outside the simulation: choosing a fresh seed is the one place where
     // true randomness belongs.
     std::random_device entropy;
@@ -183,7 +185,7 @@ void add_run_command(CLI::App& app, int& exit_code) {
   auto options = std::make_shared<run_options>();
   CLI::App* command = app.add_subcommand("run", "Run one scenario with one seed and print a summary");
   command->add_option("scenario", options->scenario_path, "Scenario file (default: the built-in scenario)");
-  command->add_option("--seed", options->seed, "The seed (default: a fresh one, printed)")
+  command->add_option("--seed", options->seed, "The seed (default: the scenario's \"seed\", or a fresh one, printed)")
       ->each([options](const std::string&) { options->seed_given = true; });
   command->add_option("--trace", options->trace_path, "Write the trace (JSON Lines) to this file");
   command->add_option("--history", options->history_path,

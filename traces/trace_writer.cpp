@@ -22,4 +22,14 @@ void trace_writer::finish(const sim::run_result& result) {
   if (!output_) throw std::runtime_error(path_ + ": error while writing the trace");
 }
 
+sim::run_result write_trace_of_run(const std::string& path, const sim::scenario& input,
+                                   std::shared_ptr<const sim::system> behaviour, std::uint64_t seed) {
+  trace_writer writer(path, input, seed);
+  sim::simulation simulation(sim::resolve_run_config(input, seed), std::move(behaviour));
+  simulation.set_observer(&writer);
+  const sim::run_result result = simulation.run();
+  writer.finish(result);
+  return result;
+}
+
 }  // namespace traces

@@ -3,8 +3,10 @@
 
 #include <cstdint>
 #include <fstream>
+#include <memory>
 #include <string>
 
+#include "sim/run_config.hpp"
 #include "sim/simulation.hpp"
 
 namespace traces {
@@ -22,5 +24,10 @@ class trace_writer final : public sim::trace_observer {
   std::string path_;
   std::ofstream output_;
 };
+
+// Runs the scenario with this seed from the start, writing its trace to
+// `path`; how fuzz and shrink keep the runs they report.
+sim::run_result write_trace_of_run(const std::string& path, const sim::scenario& input,
+                                   std::shared_ptr<const sim::system> behaviour, std::uint64_t seed);
 
 }  // namespace traces
