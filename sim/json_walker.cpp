@@ -3,6 +3,8 @@
 #include <charconv>
 #include <limits>
 
+#include "sim/assert.hpp"
+
 namespace sim {
 
 std::optional<time_ns> parse_duration(const std::string& text) {
@@ -241,6 +243,13 @@ void json_object::finish() const {
     for (const std::string& known : asked_) allowed += (allowed.empty() ? "" : ", ") + known;
     fail(key, "unknown key \"" + key + "\"" + (allowed.empty() ? " (no keys are allowed here)" : "; allowed: " + allowed));
   }
+}
+
+std::string json_with_value(const std::string& object_text, const std::string& key, const std::string& value_json) {
+  nlohmann::json object = nlohmann::json::parse(object_text);
+  SYNCSIM_ASSERT(object.is_object());
+  object[key] = nlohmann::json::parse(value_json);
+  return object.dump();
 }
 
 }  // namespace sim

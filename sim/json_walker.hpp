@@ -68,6 +68,11 @@ class json_object {
   std::set<std::string> asked_;  // every key this object supports
 };
 
+// The JSON object `object_text` with `key` set to the JSON value
+// `value_json`, as canonical text (how a scenario keeps a protocol's
+// section).
+std::string json_with_value(const std::string& object_text, const std::string& key, const std::string& value_json);
+
 // A protocol's section of a scenario (its options, its workload), kept as
 // canonical JSON text in sim::scenario, parsed again for reading.
 class json_section {

@@ -4,6 +4,7 @@
 
 #include "sim/assert.hpp"
 #include "sim/prng.hpp"
+#include "sim/shrink.hpp"
 
 namespace sim {
 namespace {
@@ -117,6 +118,50 @@ run_config resolve_run_config(const scenario& input, std::uint64_t seed) {
   std::stable_sort(config.faults.begin(), config.faults.end(),
                    [](const fault_spec& left, const fault_spec& right) { return left.at_ns < right.at_ns; });
   return config;
+}
+
+namespace {
+
+template <class T>
+void pin(std::optional<range<T>>& field, T value) {
+  if (field) field = range<T>::exactly(value);
+}
+
+}  // namespace
+
+// Draws exactly as resolve_run_config does, then writes each drawn value
+// back as a fixed range. Per-server clock drift stays a range: each server's
+// draw depends only on the seed and its index, so it survives removing
+// servers.
+scenario make_explicit(const scenario& input, std::uint64_t seed) {
+  scenario result = input;
+  prng random = prng::stream(seed, stream_purpose::swarm);
+  result.cluster.servers = range<std::uint32_t>::exactly(draw(input.cluster.servers, random));
+  result.cluster.clients = range<std::uint32_t>::exactly(draw(input.cluster.clients, random));
+  const link_options base = draw_link_options(input.network, random);
+  result.network.delay.floor_ns = range<time_ns>::exactly(base.delay.floor_ns);
+  result.network.delay.jitter_ns = range<time_ns>::exactly(base.delay.jitter_ns);
+  result.network.delay.tail_doublings_max = range<std::uint32_t>::exactly(base.delay.tail_doublings_max);
+  result.network.faults.drop = range<ratio>::exactly(base.drop);
+  result.network.faults.duplicate = range<ratio>::exactly(base.duplicate);
+  result.network.faults.reorder = range<ratio>::exactly(base.reorder);
+  result.network.faults.corrupt = range<ratio>::exactly(base.corrupt);
+  for (link_override_spec& override_spec : result.network.links) {
+    link_options drawn = base;
+    apply_override(override_spec, drawn, random);
+    pin(override_spec.floor_ns, drawn.delay.floor_ns);
+    pin(override_spec.jitter_ns, drawn.delay.jitter_ns);
+    pin(override_spec.tail_doublings_max, drawn.delay.tail_doublings_max);
+    pin(override_spec.drop, drawn.drop);
+    pin(override_spec.duplicate, drawn.duplicate);
+    pin(override_spec.reorder, drawn.reorder);
+    pin(override_spec.corrupt, drawn.corrupt);
+  }
+  const run_config config = resolve_run_config(input, seed);
+  result.schedule = config.faults;
+  result.swarm.enabled = false;
+  result.seed = seed;
+  return result;
 }
 
 }  // namespace sim

@@ -61,6 +61,16 @@ class system_definition {
   // belong to this family.
   virtual std::shared_ptr<const system> configure(const scenario& input,
                                                   const std::set<std::string>& bugs) const = 0;
+  // Smaller workloads for `syncsim shrink` to try, as workload JSON texts,
+  // most reduced first, given the most operations any client invoked in the
+  // failing run. A family without any is still shrunk by the kernel's own
+  // reductions (faults, run length, processes, network).
+  virtual std::vector<std::string> simpler_workloads(const scenario& input,
+                                                     std::uint64_t operations_per_client_max) const {
+    (void)input;
+    (void)operations_per_client_max;
+    return {};
+  }
 };
 
 }  // namespace sim

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   tools::add_run_command(app, exit_code);
   tools::add_replay_command(app, exit_code);
   tools::add_fuzz_command(app, exit_code);
+  tools::add_shrink_command(app, exit_code);
   tools::add_validate_command(app, exit_code);
   tools::add_bench_command(app, exit_code);
   tools::add_list_command(app, exit_code);

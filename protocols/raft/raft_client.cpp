@@ -10,6 +10,12 @@ void raft_client::on_start(const sim::step_context&, const sim::disk_state&, sim
 }
 
 void raft_client::start_operation(const sim::step_context& context, sim::effects& out) {
+  const bool capped = options_.operations_max > 0 && started_ >= options_.operations_max;
+  if (capped && context.local_time_ns < options_.safety_end_ns) {
+    out.set_timer(next_operation_timer, options_.safety_end_ns - context.local_time_ns);
+    return;
+  }
+  started_++;
   sequence_++;
   waiting_ = true;
   attempt_ = 0;
@@ -82,7 +88,7 @@ std::uint64_t raft_client::hash_value() const {
   sim::hasher result;
   result.add(sequence_).add(waiting_).add(attempt_).add(group_);
   for (std::int64_t target : targets_) result.add(static_cast<std::uint64_t>(target));
-  return result.add_string(function_).add_string(key_).add_string(input_).add(completed_).value();
+  return result.add_string(function_).add_string(key_).add_string(input_).add(completed_).add(started_).value();
 }
 
 }  // namespace protocols::raft

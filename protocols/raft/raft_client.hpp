@@ -20,6 +20,12 @@ struct workload_options {
   sim::time_ns request_interval_ns = 20 * sim::millisecond;
   sim::time_ns request_timeout_ns = 400 * sim::millisecond;
   std::uint32_t attempts = 3;
+  // Each client starts at most this many operations in the safety phase
+  // (0: no limit), then none until the phase ends at safety_end_ns, so
+  // that liveness is still asked of a working system. `syncsim shrink`
+  // drops operations by lowering it.
+  std::uint64_t operations_max = 0;
+  sim::time_ns safety_end_ns = 0;
   friend bool operator==(const workload_options&, const workload_options&) = default;
 };
 
@@ -57,6 +63,7 @@ class raft_client final : public sim::actor_value<raft_client> {
   std::string key_;
   std::string input_;
   std::uint64_t completed_ = 0;
+  std::uint64_t started_ = 0;
 };
 
 }  // namespace protocols::raft

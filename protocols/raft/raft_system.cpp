@@ -6,6 +6,7 @@
 #include "protocols/raft/raft_server.hpp"
 #include "protocols/bug_switches.hpp"
 #include "sim/json_walker.hpp"
+#include "sim/shrink.hpp"
 
 namespace protocols::raft {
 namespace {
@@ -79,6 +80,9 @@ workload_options parse_workload(const sim::scenario& input) {
   workload.request_timeout_ns =
       reader.duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
   workload.attempts = static_cast<std::uint32_t>(reader.integer("attempts", workload.attempts, 1, 100));
+  workload.operations_max =
+      static_cast<std::uint64_t>(reader.integer("operations_max", 0, 0, std::int64_t{1} << 40));
+  workload.safety_end_ns = input.duration_ns;
   reader.finish();
   return workload;
 }
@@ -103,6 +107,15 @@ class raft_family final : public sim::system_definition {
                                     std::to_string(workload.keys) + " keys");
     }
     return std::make_shared<raft_system>(options, workload);
+  }
+  std::vector<std::string> simpler_workloads(const sim::scenario& input,
+                                             std::uint64_t operations_per_client_max) const override {
+    const workload_options current = parse_workload(input);
+    std::vector<std::string> result;
+    for (const std::uint64_t cap : sim::operation_caps(operations_per_client_max, current.operations_max)) {
+      result.push_back(sim::json_with_value(input.workload_json, "operations_max", std::to_string(cap)));
+    }
+    return result;
   }
 };
 

@@ -1,0 +1,268 @@
+#include "sim/shrink.hpp"
+
+#include <algorithm>
+
+#include "sim/assert.hpp"
+
+namespace sim {
+namespace {
+
+// The state of one shrink: the smallest failing scenario so far and the
+// budget of runs left.
+class shrinker {
+ public:
+  shrinker(const std::string& checker, const shrink_runner& runner, const shrink_limits& limits)
+      : checker_(checker), runner_(runner), limits_(limits) {}
+
+  // Accepts the candidate if it is a valid scenario that still fails in the
+  // same checker.
+  bool attempt(const scenario& candidate, const std::string& step) {
+    if (runs_ >= limits_.runs_max) return false;
+    scenario checked;
+    try {
+      // Through the file format and back: what is accepted can be written.
+      checked = parse_scenario(scenario_to_json(candidate), candidate.source_file);
+    } catch (const scenario_error&) {
+      return false;
+    }
+    runs_++;
+    const shrink_trial trial = runner_(checked);
+    if (!trial.valid || !trial.failure || trial.failure->checker != checker_) return false;
+    // Simpler but longer is not smaller: dropping a crash can make a run
+    // busier, and the trace is what the reader has to read.
+    if (trial.records > trial_.records) return false;
+    current_ = std::move(checked);
+    trial_ = trial;
+    steps_.push_back(step);
+    return true;
+  }
+
+  void start(const scenario& input, const shrink_trial& trial) {
+    current_ = input;
+    trial_ = trial;
+  }
+  const scenario& current() const { return current_; }
+  const shrink_trial& trial() const { return trial_; }
+  bool out_of_runs() const { return runs_ >= limits_.runs_max; }
+  std::uint64_t runs() const { return runs_; }
+  std::vector<std::string> steps() const { return steps_; }
+
+ private:
+  std::string checker_;
+  const shrink_runner& runner_;
+  shrink_limits limits_;
+  scenario current_;
+  shrink_trial trial_;
+  std::uint64_t runs_ = 0;
+  std::vector<std::string> steps_;
+};
+
+// Ends the safety phase just after the failure: nothing later matters.
+bool cut_after_failure(shrinker& state) {
+  const scenario& current = state.current();
+  const time_ns failed_at = state.trial().failure->time;
+  const time_ns end = (failed_at / millisecond + 1) * millisecond;
+  if (end >= current.duration_ns) return false;
+  scenario candidate = current;
+  candidate.duration_ns = end;
+  std::erase_if(candidate.schedule, [end](const fault_spec& fault) { return fault.at_ns >= end; });
+  return state.attempt(candidate, "cut the run at " + format_duration(end));
+}
+
+// Zeller's ddmin over the schedule: drop chunks, halving the chunk size
+// whenever no chunk can go.
+bool drop_faults(shrinker& state) {
+  bool changed = false;
+  std::size_t chunks = 2;
+  while (state.current().schedule.size() > 0 && !state.out_of_runs()) {
+    const std::size_t size = state.current().schedule.size();
+    chunks = std::min(chunks, size);
+    const std::size_t chunk = (size + chunks - 1) / chunks;
+    bool dropped = false;
+    for (std::size_t first = 0; first < size && !dropped; first += chunk) {
+      scenario candidate = state.current();
+      const std::size_t last = std::min(size, first + chunk);
+      candidate.schedule.erase(candidate.schedule.begin() + static_cast<std::ptrdiff_t>(first),
+                               candidate.schedule.begin() + static_cast<std::ptrdiff_t>(last));
+      dropped = state.attempt(candidate, "dropped " + std::to_string(last - first) + " of " +
+                                             std::to_string(size) + " faults");
+    }
+    if (dropped) {
+      changed = true;
+      chunks = std::max<std::size_t>(chunks - 1, 2);
+    } else if (chunk == 1) {
+      break;
+    } else {
+      chunks *= 2;
+    }
+  }
+  return changed;
+}
+
+bool drop_triggers(shrinker& state) {
+  bool changed = false;
+  for (std::size_t index = state.current().triggers.size(); index-- > 0;) {
+    scenario candidate = state.current();
+    candidate.triggers.erase(candidate.triggers.begin() + static_cast<std::ptrdiff_t>(index));
+    changed |= state.attempt(candidate, "dropped trigger " + std::to_string(index));
+  }
+  return changed;
+}
+
+bool names_missing_process(const std::vector<std::string>& names, std::uint32_t servers, std::uint32_t clients) {
+  for (const std::string& name : names) {
+    const bool process_name = name.size() >= 2 && (name[0] == 'n' || name[0] == 'c') &&
+                              name.find_first_not_of("0123456789", 1) == std::string::npos;
+    if (!process_name) continue;  // "@leader", "@subject", "*"
+    const std::uint32_t number = static_cast<std::uint32_t>(std::stoul(name.substr(1)));
+    if (number >= (name[0] == 'n' ? servers : clients)) return true;
+  }
+  return false;
+}
+
+// The scenario with `servers` and `clients`, less what names a process gone.
+scenario with_cluster(const scenario& input, std::uint32_t servers, std::uint32_t clients) {
+  scenario result = input;
+  result.cluster.servers = range<std::uint32_t>::exactly(servers);
+  result.cluster.clients = range<std::uint32_t>::exactly(clients);
+  const auto gone = [servers, clients](const std::vector<std::string>& names) {
+    return names_missing_process(names, servers, clients);
+  };
+  std::erase_if(result.schedule, [&gone](fault_spec& fault) {
+    for (auto& group : fault.groups) std::erase_if(group, [&gone](const std::string& name) { return gone({name}); });
+    std::erase_if(fault.groups, [](const auto& group) { return group.empty(); });
+    const bool split = fault.kind == fault_kind::partition || fault.kind == fault_kind::partition_one_way;
+    return gone(fault.targets) || (split && fault.groups.size() < 2);
+  });
+  std::erase_if(result.triggers, [&gone](const trigger_spec& trigger) { return gone(trigger.fault.targets); });
+  std::erase_if(result.network.links, [&gone](const link_override_spec& link) { return gone({link.from, link.to}); });
+  return result;
+}
+
+bool fewer_processes(shrinker& state) {
+  bool changed = false;
+  for (std::uint32_t clients = 0; clients < state.current().cluster.clients.minimum; ++clients) {
+    const scenario candidate = with_cluster(state.current(), state.current().cluster.servers.minimum, clients);
+    if (state.attempt(candidate, std::to_string(clients) + " clients")) {
+      changed = true;
+      break;
+    }
+  }
+  for (std::uint32_t servers = 1; servers < state.current().cluster.servers.minimum; ++servers) {
+    const scenario candidate = with_cluster(state.current(), servers, state.current().cluster.clients.minimum);
+    if (state.attempt(candidate, std::to_string(servers) + " servers")) {
+      changed = true;
+      break;
+    }
+  }
+  return changed;
+}
+
+bool kinder_network(shrinker& state) {
+  bool changed = false;
+  const auto try_change = [&](const std::string& step, auto&& edit) {
+    scenario candidate = state.current();
+    if (!edit(candidate)) return;
+    changed |= state.attempt(candidate, step);
+  };
+  const auto no_loss = [](range<ratio>& knob) {
+    if (knob == range<ratio>::exactly(ratio::never())) return false;
+    knob = range<ratio>::exactly(ratio::never());
+    return true;
+  };
+  try_change("no message loss", [&](scenario& c) { return no_loss(c.network.faults.drop); });
+  try_change("no duplicates", [&](scenario& c) { return no_loss(c.network.faults.duplicate); });
+  try_change("no reordering", [&](scenario& c) { return no_loss(c.network.faults.reorder); });
+  try_change("no corruption", [&](scenario& c) { return no_loss(c.network.faults.corrupt); });
+  try_change("no link overrides", [](scenario& c) {
+    const bool any = !c.network.links.empty();
+    c.network.links.clear();
+    return any;
+  });
+  try_change("no clock drift", [](scenario& c) {
+    const bool any = !c.clock.drift_ppm.fixed() || c.clock.drift_ppm.minimum != 0;
+    c.clock.drift_ppm = range<std::int64_t>::exactly(0);
+    return any;
+  });
+  return changed;
+}
+
+// Moves every fault from `first` on earlier by `shift`, and the end of the
+// run with them: quiet stretches before a fault are time the reader must
+// scroll through.
+scenario shifted_earlier(const scenario& input, std::size_t first, time_ns shift) {
+  scenario result = input;
+  for (std::size_t index = first; index < result.schedule.size(); ++index) result.schedule[index].at_ns -= shift;
+  result.duration_ns -= shift;
+  return result;
+}
+
+bool compress_time(shrinker& state) {
+  bool changed = false;
+  for (std::size_t index = 0; index < state.current().schedule.size() && !state.out_of_runs(); ++index) {
+    const time_ns previous = index == 0 ? 0 : state.current().schedule[index - 1].at_ns;
+    const time_ns gap = state.current().schedule[index].at_ns - previous;
+    for (const time_ns shift : {gap - gap / 8, gap / 2, gap / 4}) {
+      if (shift < millisecond) continue;
+      if (state.attempt(shifted_earlier(state.current(), index, shift),
+                        "faults from #" + std::to_string(index) + " " + format_duration(shift) + " earlier")) {
+        changed = true;
+        break;
+      }
+    }
+  }
+  return changed;
+}
+
+bool smaller_workload(shrinker& state, const workload_simplifier& simplify) {
+  if (!simplify) return false;
+  const auto candidates = simplify(state.current(), state.trial().operations_per_client_max);
+  for (const std::string& workload : candidates) {
+    scenario candidate = state.current();
+    candidate.workload_json = workload;
+    if (state.attempt(candidate, "workload " + workload)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::vector<std::uint64_t> operation_caps(std::uint64_t issued, std::uint64_t current_cap) {
+  std::vector<std::uint64_t> caps;
+  const auto below_cap = [current_cap](std::uint64_t cap) { return current_cap == 0 || cap < current_cap; };
+  for (std::uint64_t cap = 1; cap < issued && below_cap(cap); cap *= 2) caps.push_back(cap);
+  if (issued > 0 && below_cap(issued)) caps.push_back(issued);
+  return caps;
+}
+
+shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
+                               const shrink_runner& runner, const workload_simplifier& simplify_workload,
+                               const shrink_limits& limits) {
+  shrinker state(checker, runner, limits);
+  shrink_outcome outcome;
+  outcome.original = runner(input);
+  SYNCSIM_ASSERT(outcome.original.failure.has_value());
+  state.start(input, outcome.original);
+  if (!state.attempt(make_explicit(input, seed), "made every drawn knob and fault explicit")) {
+    outcome.minimal = input;
+    outcome.final = outcome.original;
+    outcome.runs = state.runs();
+    return outcome;
+  }
+  for (bool changed = true; changed && !state.out_of_runs();) {
+    changed = cut_after_failure(state);
+    changed |= drop_faults(state);
+    changed |= drop_triggers(state);
+    changed |= fewer_processes(state);
+    changed |= compress_time(state);
+    changed |= smaller_workload(state, simplify_workload);
+    changed |= kinder_network(state);
+  }
+  outcome.minimal = state.current();
+  outcome.final = state.trial();
+  outcome.runs = state.runs() + 1;
+  outcome.steps = state.steps();
+  return outcome;
+}
+
+}  // namespace sim
