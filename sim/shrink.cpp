@@ -249,6 +249,16 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
     outcome.runs = state.runs();
     return outcome;
   }
+  if (!state.current().triggers.empty()) {
+    // A trigger's faults as scheduled ones: each can then be dropped or
+    // moved alone.
+    scenario candidate = state.current();
+    candidate.schedule = outcome.original.faults_as_run;
+    std::stable_sort(candidate.schedule.begin(), candidate.schedule.end(),
+                     [](const fault_spec& left, const fault_spec& right) { return left.at_ns < right.at_ns; });
+    candidate.triggers.clear();
+    state.attempt(candidate, "made the triggers' faults explicit");
+  }
   for (bool changed = true; changed && !state.out_of_runs();) {
     changed = cut_after_failure(state);
     changed |= drop_faults(state);

@@ -27,6 +27,8 @@ struct shrink_trial {
   std::uint64_t records = 0;
   // The most operations any client invoked, for workload reductions.
   std::uint64_t operations_per_client_max = 0;
+  // Every fault the run injected, triggered ones included, by time.
+  std::vector<fault_spec> faults_as_run;
 };
 
 using shrink_runner = std::function<shrink_trial(const scenario& candidate)>;

@@ -50,6 +50,7 @@ sim::shrink_trial run_candidate(const sim::scenario& candidate) {
   trial.events = result.events;
   trial.records = result.records;
   trial.operations_per_client_max = operations_per_client_max(simulation.state());
+  trial.faults_as_run = simulation.state().config().faults;
   return trial;
 }
 
