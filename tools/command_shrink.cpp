@@ -12,18 +12,13 @@
 #include "sim/simulation.hpp"
 #include "tools/commands.hpp"
 #include "tools/exit_codes.hpp"
+#include "tools/shrink_runs.hpp"
+#include "sim/assert.hpp"
 #include "traces/replay.hpp"
 #include "traces/trace_writer.hpp"
 
 namespace tools {
 namespace {
-
-struct shrink_options {
-  std::string trace_path;
-  std::string output;
-  std::uint64_t runs_max = 3000;
-  bool json = false;
-};
 
 std::uint64_t operations_per_client_max(const sim::world& state) {
   std::map<sim::process_id, std::uint64_t> invoked;
@@ -35,7 +30,9 @@ std::uint64_t operations_per_client_max(const sim::world& state) {
   return result;
 }
 
-sim::shrink_trial run_candidate(const sim::scenario& candidate) {
+}  // namespace
+
+sim::shrink_trial run_shrink_candidate(const sim::scenario& candidate) {
   sim::shrink_trial trial;
   std::shared_ptr<const sim::system> behaviour;
   try {
@@ -53,6 +50,29 @@ sim::shrink_trial run_candidate(const sim::scenario& candidate) {
   trial.faults_as_run = simulation.state().config().faults;
   return trial;
 }
+
+sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t seed, std::uint64_t runs_max) {
+  sim::scenario seeded = input;
+  seeded.seed = seed;
+  const sim::shrink_trial original = run_shrink_candidate(seeded);
+  SYNCSIM_ASSERT(original.failure.has_value());
+  const sim::system_definition* family = protocols::find_system_definition(input.protocol);
+  SYNCSIM_ASSERT(family != nullptr);
+  const sim::workload_simplifier simplify = [family](const sim::scenario& candidate, std::uint64_t operations) {
+    return family->simpler_workloads(candidate, operations);
+  };
+  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, simplify, {runs_max});
+}
+
+namespace {
+
+
+struct shrink_options {
+  std::string trace_path;
+  std::string output;
+  std::uint64_t runs_max = 3000;
+  bool json = false;
+};
 
 // "runs/x.trace.jsonl" to "runs/x.shrunk": where the results go by default.
 std::string output_stem(const std::string& trace_path) {
@@ -120,7 +140,7 @@ int shrink(const shrink_options& options) {
   }
   sim::scenario input = header.scenario;
   input.seed = header.seed;
-  const sim::shrink_trial original = run_candidate(input);
+  const sim::shrink_trial original = run_shrink_candidate(input);
   if (!original.valid) {
     std::cerr << "syncsim shrink: " << options.trace_path << ": the trace's scenario is not valid under this build\n";
     return exit_usage;
@@ -130,12 +150,7 @@ int shrink(const shrink_options& options) {
               << "); there is no failure to shrink\n";
     return exit_usage;
   }
-  const sim::system_definition* family = protocols::find_system_definition(input.protocol);
-  const sim::workload_simplifier simplify = [family](const sim::scenario& candidate, std::uint64_t operations) {
-    return family->simpler_workloads(candidate, operations);
-  };
-  const sim::shrink_outcome outcome = sim::shrink_scenario(input, header.seed, original.failure->checker,
-                                                           run_candidate, simplify, {options.runs_max});
+  const sim::shrink_outcome outcome = shrink_failing_run(input, header.seed, options.runs_max);
   const std::string stem = output_stem(options.trace_path);
   const std::string scenario_path = options.output.empty() ? stem + ".json" : options.output;
   const std::string trace_path = scenario_path + ".trace.jsonl";
