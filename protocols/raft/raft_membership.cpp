@@ -50,7 +50,6 @@ void raft_server::propose_configuration(const sim::step_context& context, std::u
   SYNCSIM_ASSERT(std::popcount(members ^ config_) == 1);  // one server per change
   append_to_log({term_, config_prefix + std::to_string(members), 0, 0}, out);
   broadcast_append(context, out);
-  if (is_quorum(std::uint64_t{1} << self_)) advance_commit(context, out);
 }
 
 // Runs on the leader's heartbeat: at most one change, and only from a

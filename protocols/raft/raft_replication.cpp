@@ -17,7 +17,6 @@ void raft_server::append_to_log(log_entry entry, sim::effects& out) {
   const bool configuration = is_configuration(entry);
   log_.push_back(std::move(entry));
   if (configuration) recompute_configuration();  // finds it at once, at the end
-  if (role_ == role::leader) match_[self_] = last_index();
 }
 
 void raft_server::truncate_log(std::uint64_t length, sim::effects& out) {
@@ -61,6 +60,18 @@ void raft_server::broadcast_append(const sim::step_context& context, sim::effect
   for (std::uint32_t peer = 0; peer < servers_; ++peer) {
     if (peer != self_) send_append(context, peer, out);
   }
+  acknowledge_own_log(context, out);
+}
+
+// The leader's own copy counts toward a majority only once it is durable,
+// as a follower's does. The leader answers itself: the kernel holds a
+// message until the sender's earlier writes are synced, and drops it if the
+// sender crashes first. Counting it at append time lost committed entries
+// when a leader that was a quorum alone crashed inside its fsync (found by
+// `syncsim shrink`: raft-restart-storm, seed 41, one server).
+void raft_server::acknowledge_own_log(const sim::step_context& context, sim::effects& out) {
+  if (role_ != role::leader || match_[self_] >= last_index()) return;
+  out.send(context.server(self_, group_), encode(append_response{term_, true, last_index(), 0, 0}));
 }
 
 // A message from a leader: refused if its term is stale; otherwise this
@@ -113,6 +124,12 @@ void raft_server::on_append_response(const sim::step_context& context, const sim
   if (response.term > term_) return become_follower(context, response.term, -1, out);
   if (role_ != role::leader || response.term != term_) return;
   const std::uint32_t peer = message.from.process;
+  if (peer == self_) {
+    SYNCSIM_ASSERT(response.success);
+    SYNCSIM_ASSERT(response.index <= last_index());
+    match_[self_] = std::max(match_[self_], response.index);
+    return advance_commit(context, out);
+  }
   active_ |= std::uint64_t{1} << peer;
   heard_ns_[peer] = context.local_time_ns;
   if (response.read_round > acked_round_[peer]) {

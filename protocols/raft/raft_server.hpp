@@ -170,6 +170,7 @@ class raft_server final : public sim::actor_value<raft_server> {
   void on_append_response(const sim::step_context& context, const sim::envelope& message, sim::effects& out);
   void send_append(const sim::step_context& context, std::uint32_t peer, sim::effects& out);
   void broadcast_append(const sim::step_context& context, sim::effects& out);
+  void acknowledge_own_log(const sim::step_context& context, sim::effects& out);
   void append_to_log(log_entry entry, sim::effects& out);
   void truncate_log(std::uint64_t length, sim::effects& out);
   void advance_commit(const sim::step_context& context, sim::effects& out);

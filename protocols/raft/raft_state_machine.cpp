@@ -43,7 +43,6 @@ void raft_server::on_client_request(const sim::step_context& context, const sim:
   }
   append_to_log({term_, request.command, request.client, request.sequence}, out);
   broadcast_append(context, out);
-  if (is_quorum(std::uint64_t{1} << self_)) advance_commit(context, out);
 }
 
 // On the leader's heartbeat: the machine's own commands (a lock manager's
@@ -56,7 +55,6 @@ void raft_server::propose_commands(const sim::step_context& context, sim::effect
     append_to_log({term_, command, 0, 0}, out);
   }
   broadcast_append(context, out);
-  if (is_quorum(std::uint64_t{1} << self_)) advance_commit(context, out);
 }
 
 void raft_server::apply_committed(const sim::step_context& context, sim::effects& out) {
