@@ -1,6 +1,8 @@
 #include "sim/shrink.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <utility>
 
 #include "sim/assert.hpp"
 
@@ -14,26 +16,69 @@ class shrinker {
   shrinker(const std::string& checker, const shrink_runner& runner, const shrink_limits& limits)
       : checker_(checker), runner_(runner), limits_(limits) {}
 
-  // Accepts the candidate if it is a valid scenario that still fails in the
-  // same checker.
-  bool attempt(const scenario& candidate, const std::string& step) {
-    if (runs_ >= limits_.runs_max) return false;
+  // Runs the candidate; the trial if it is a valid scenario that still
+  // fails in the same checker with a trace no longer than the current one.
+  std::optional<std::pair<scenario, shrink_trial>> evaluate(const scenario& candidate) {
+    if (runs_ >= limits_.runs_max) return std::nullopt;
     scenario checked;
     try {
       // Through the file format and back: what is accepted can be written.
       checked = parse_scenario(scenario_to_json(candidate), candidate.source_file);
     } catch (const scenario_error&) {
-      return false;
+      return std::nullopt;
     }
     runs_++;
-    const shrink_trial trial = runner_(checked);
-    if (!trial.valid || !trial.failure || trial.failure->checker != checker_) return false;
+    shrink_trial trial = runner_(checked);
+    if (!trial.valid || !trial.failure || trial.failure->checker != checker_) return std::nullopt;
     // Simpler but longer is not smaller: dropping a crash can make a run
     // busier, and the trace is what the reader has to read.
-    if (trial.records > trial_.records) return false;
-    current_ = std::move(checked);
-    trial_ = trial;
+    if (trial.records > trial_.records) return std::nullopt;
+    if (!still_needs_the_bugs(checked)) return std::nullopt;
+    return std::make_pair(std::move(checked), std::move(trial));
+  }
+
+  // With bug switches on, a candidate must pass without them: otherwise the
+  // shrinker has slipped from the bug to another failure of the same
+  // checker (a two-server cluster behind a lossy link fails liveness
+  // whatever its protocol does).
+  bool still_needs_the_bugs(const scenario& candidate) {
+    if (candidate.bugs.empty()) return true;
+    scenario without_bugs = candidate;
+    without_bugs.bugs.clear();
+    runs_++;
+    const shrink_trial trial = runner_(without_bugs);
+    return trial.valid && !trial.failure;
+  }
+
+  void accept(std::pair<scenario, shrink_trial> found, const std::string& step) {
+    current_ = std::move(found.first);
+    trial_ = std::move(found.second);
     steps_.push_back(step);
+  }
+
+  bool attempt(const scenario& candidate, const std::string& step) {
+    auto found = evaluate(candidate);
+    if (!found) return false;
+    accept(std::move(*found), step);
+    return true;
+  }
+
+  // A change of structure (fewer processes, no faults) moves every later
+  // event, so the failing seed's interleaving is gone anyway: if the
+  // candidate passes with the current seed, a few others are asked too.
+  bool attempt_reseeded(const scenario& candidate, const std::string& step) {
+    if (attempt(candidate, step)) return true;
+    std::optional<std::pair<scenario, shrink_trial>> best;
+    for (std::uint64_t seed = 1; seed <= limits_.reseeds && runs_ < limits_.runs_max; ++seed) {
+      if (seed == candidate.seed) continue;
+      scenario reseeded = candidate;
+      reseeded.seed = seed;
+      auto found = evaluate(reseeded);
+      if (found && (!best || found->second.records < best->second.records)) best = std::move(found);
+    }
+    if (!best) return false;
+    const std::uint64_t seed = *best->first.seed;
+    accept(std::move(*best), step + " (seed " + std::to_string(seed) + ")");
     return true;
   }
 
@@ -72,6 +117,11 @@ bool cut_after_failure(shrinker& state) {
 // Zeller's ddmin over the schedule: drop chunks, halving the chunk size
 // whenever no chunk can go.
 bool drop_faults(shrinker& state) {
+  if (!state.current().schedule.empty()) {
+    scenario candidate = state.current();
+    candidate.schedule.clear();
+    if (state.attempt_reseeded(candidate, "dropped every fault")) return true;
+  }
   bool changed = false;
   std::size_t chunks = 2;
   while (state.current().schedule.size() > 0 && !state.out_of_runs()) {
@@ -104,7 +154,7 @@ bool drop_triggers(shrinker& state) {
   for (std::size_t index = state.current().triggers.size(); index-- > 0;) {
     scenario candidate = state.current();
     candidate.triggers.erase(candidate.triggers.begin() + static_cast<std::ptrdiff_t>(index));
-    changed |= state.attempt(candidate, "dropped trigger " + std::to_string(index));
+    changed |= state.attempt_reseeded(candidate, "dropped trigger " + std::to_string(index));
   }
   return changed;
 }
@@ -139,20 +189,70 @@ scenario with_cluster(const scenario& input, std::uint32_t servers, std::uint32_
   return result;
 }
 
+// "n3" with server `removed` gone: the servers after it move down one, so
+// that a fault or link naming a server keeps naming the same one.
+void rename_after_removed(std::string& name, std::uint32_t removed) {
+  const bool server_name_form = name.size() >= 2 && name[0] == 'n' &&
+                                name.find_first_not_of("0123456789", 1) == std::string::npos;
+  if (!server_name_form) return;
+  const auto number = static_cast<std::uint32_t>(std::stoul(name.substr(1)));
+  SYNCSIM_ASSERT(number != removed);
+  if (number > removed) name = server_name(number - 1);
+}
+
+// The scenario without server `removed`: what names it goes, later servers
+// are renamed down.
+scenario without_server(const scenario& input, std::uint32_t removed) {
+  const std::uint32_t servers = input.cluster.servers.minimum;
+  SYNCSIM_ASSERT(removed < servers);
+  scenario moved = input;
+  const std::string gone_name = server_name(removed);
+  const auto names_gone = [&gone_name](const std::vector<std::string>& names) {
+    return std::find(names.begin(), names.end(), gone_name) != names.end();
+  };
+  std::erase_if(moved.schedule, [&](fault_spec& fault) {
+    for (auto& group : fault.groups) std::erase(group, gone_name);
+    std::erase_if(fault.groups, [](const auto& group) { return group.empty(); });
+    const bool split = fault.kind == fault_kind::partition || fault.kind == fault_kind::partition_one_way;
+    return names_gone(fault.targets) || (split && fault.groups.size() < 2);
+  });
+  std::erase_if(moved.triggers, [&](const trigger_spec& trigger) { return names_gone(trigger.fault.targets); });
+  std::erase_if(moved.network.links,
+                [&](const link_override_spec& link) { return link.from == gone_name || link.to == gone_name; });
+  for (fault_spec& fault : moved.schedule) {
+    for (std::string& name : fault.targets) rename_after_removed(name, removed);
+    for (auto& group : fault.groups) {
+      for (std::string& name : group) rename_after_removed(name, removed);
+    }
+  }
+  for (trigger_spec& trigger : moved.triggers) {
+    for (std::string& name : trigger.fault.targets) rename_after_removed(name, removed);
+  }
+  for (link_override_spec& link : moved.network.links) {
+    rename_after_removed(link.from, removed);
+    rename_after_removed(link.to, removed);
+  }
+  moved.cluster.servers = range<std::uint32_t>::exactly(servers - 1);
+  return moved;
+}
+
 bool fewer_processes(shrinker& state) {
   bool changed = false;
   for (std::uint32_t clients = 0; clients < state.current().cluster.clients.minimum; ++clients) {
     const scenario candidate = with_cluster(state.current(), state.current().cluster.servers.minimum, clients);
-    if (state.attempt(candidate, std::to_string(clients) + " clients")) {
+    if (state.attempt_reseeded(candidate, std::to_string(clients) + " clients")) {
       changed = true;
       break;
     }
   }
-  for (std::uint32_t servers = 1; servers < state.current().cluster.servers.minimum; ++servers) {
-    const scenario candidate = with_cluster(state.current(), servers, state.current().cluster.clients.minimum);
-    if (state.attempt(candidate, std::to_string(servers) + " servers")) {
+  // Any one server, the last first: the one a fault or a bad link names
+  // may be the one the failure needs.
+  for (std::uint32_t removed = state.current().cluster.servers.minimum; removed-- > 0;) {
+    if (state.current().cluster.servers.minimum <= 1) break;
+    const scenario candidate = without_server(state.current(), removed);
+    if (state.attempt_reseeded(candidate, "without " + server_name(removed))) {
       changed = true;
-      break;
+      removed = state.current().cluster.servers.minimum;
     }
   }
   return changed;
@@ -163,7 +263,7 @@ bool kinder_network(shrinker& state) {
   const auto try_change = [&](const std::string& step, auto&& edit) {
     scenario candidate = state.current();
     if (!edit(candidate)) return;
-    changed |= state.attempt(candidate, step);
+    changed |= state.attempt_reseeded(candidate, step);
   };
   const auto no_loss = [](range<ratio>& knob) {
     if (knob == range<ratio>::exactly(ratio::never())) return false;
@@ -214,13 +314,43 @@ bool compress_time(shrinker& state) {
   return changed;
 }
 
+// The same small scenario under other seeds: the seed still chooses every
+// timer, delay and client operation, and another seed may hit the same bug
+// sooner. The shortest failing trace wins.
+bool other_seeds(shrinker& state, std::uint64_t seeds) {
+  std::optional<std::pair<scenario, shrink_trial>> best;
+  for (std::uint64_t seed = 1; seed <= seeds && !state.out_of_runs(); ++seed) {
+    if (seed == state.current().seed) continue;
+    scenario candidate = state.current();
+    candidate.seed = seed;
+    auto found = state.evaluate(candidate);
+    const std::uint64_t bound = best ? best->second.records : state.trial().records;
+    if (found && found->second.records < bound) best = std::move(found);
+  }
+  if (!best) return false;
+  const std::uint64_t seed = *best->first.seed;
+  state.accept(std::move(*best), "seed " + std::to_string(seed));
+  return true;
+}
+
+// Halves the safety phase (a liveness failure cannot be cut just after it
+// happens: it happens at the end).
+bool shorter_safety_phase(shrinker& state) {
+  scenario candidate = state.current();
+  const time_ns end = candidate.duration_ns / 2;
+  if (end < millisecond) return false;
+  candidate.duration_ns = end;
+  std::erase_if(candidate.schedule, [end](const fault_spec& fault) { return fault.at_ns >= end; });
+  return state.attempt(candidate, "safety phase " + format_duration(end));
+}
+
 bool smaller_workload(shrinker& state, const workload_simplifier& simplify) {
   if (!simplify) return false;
   const auto candidates = simplify(state.current(), state.trial().operations_per_client_max);
   for (const std::string& workload : candidates) {
     scenario candidate = state.current();
     candidate.workload_json = workload;
-    if (state.attempt(candidate, "workload " + workload)) return true;
+    if (state.attempt_reseeded(candidate, "workload " + workload)) return true;
   }
   return false;
 }
@@ -249,24 +379,35 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
     outcome.runs = state.runs();
     return outcome;
   }
+  cut_after_failure(state);
+  // While the triggers still choose faults by what happens, other seeds
+  // draw other fault sequences; after this they are fixed.
+  if (other_seeds(state, limits.other_seeds)) cut_after_failure(state);
   if (!state.current().triggers.empty()) {
     // A trigger's faults as scheduled ones: each can then be dropped or
     // moved alone.
     scenario candidate = state.current();
-    candidate.schedule = outcome.original.faults_as_run;
+    candidate.schedule = state.trial().faults_as_run;
     std::stable_sort(candidate.schedule.begin(), candidate.schedule.end(),
                      [](const fault_spec& left, const fault_spec& right) { return left.at_ns < right.at_ns; });
     candidate.triggers.clear();
     state.attempt(candidate, "made the triggers' faults explicit");
   }
   for (bool changed = true; changed && !state.out_of_runs();) {
+    // Cheap reductions that shorten the run come first: the shorter it is,
+    // the fewer faults ddmin has to go through.
     changed = cut_after_failure(state);
+    if (other_seeds(state, limits.other_seeds)) {
+      changed = true;
+      cut_after_failure(state);
+    }
     changed |= drop_faults(state);
     changed |= drop_triggers(state);
     changed |= fewer_processes(state);
     changed |= compress_time(state);
     changed |= smaller_workload(state, simplify_workload);
     changed |= kinder_network(state);
+    changed |= shorter_safety_phase(state);
   }
   outcome.minimal = state.current();
   outcome.final = state.trial();

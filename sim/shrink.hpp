@@ -37,7 +37,11 @@ using workload_simplifier =
     std::function<std::vector<std::string>(const scenario& input, std::uint64_t operations_per_client_max)>;
 
 struct shrink_limits {
-  std::uint64_t runs_max = 3000;
+  std::uint64_t runs_max = 5000;
+  // Seeds 1..N tried on the reduced scenario in each pass.
+  std::uint64_t other_seeds = 32;
+  // Seeds 1..N tried on a structural change that passes with the current seed.
+  std::uint64_t reseeds = 8;
 };
 
 struct shrink_outcome {

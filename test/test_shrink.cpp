@@ -47,12 +47,12 @@ TEST_CASE("a Raft bug's failure shrinks to under an eighth of its trace and stil
   REQUIRE_FALSE(original.passed());
   REQUIRE(original.failure->checker == "raft.log_safety");
 
-  const sim::shrink_outcome outcome = tools::shrink_failing_run(input, 1, 3000);
+  const sim::shrink_outcome outcome = tools::shrink_failing_run(input, 1, {});
   REQUIRE(outcome.final.failure.has_value());
   CHECK(outcome.final.failure->checker == "raft.log_safety");
   CHECK(outcome.final.records * 8 <= original.records);
   CHECK(outcome.minimal.schedule.size() < sim::make_explicit(input, 1).schedule.size());
-  CHECK(outcome.minimal.seed == 1);
+  CHECK(outcome.minimal.seed.has_value());
 
   // The file alone reproduces it: its seed is inside.
   const sim::scenario written = sim::parse_scenario(sim::scenario_to_json(outcome.minimal), "shrunk.json");

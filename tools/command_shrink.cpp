@@ -51,7 +51,7 @@ sim::shrink_trial run_shrink_candidate(const sim::scenario& candidate) {
   return trial;
 }
 
-sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t seed, std::uint64_t runs_max) {
+sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t seed, const sim::shrink_limits& limits) {
   sim::scenario seeded = input;
   seeded.seed = seed;
   const sim::shrink_trial original = run_shrink_candidate(seeded);
@@ -61,7 +61,7 @@ sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t
   const sim::workload_simplifier simplify = [family](const sim::scenario& candidate, std::uint64_t operations) {
     return family->simpler_workloads(candidate, operations);
   };
-  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, simplify, {runs_max});
+  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, simplify, limits);
 }
 
 namespace {
@@ -70,7 +70,7 @@ namespace {
 struct shrink_options {
   std::string trace_path;
   std::string output;
-  std::uint64_t runs_max = 3000;
+  sim::shrink_limits limits;
   bool json = false;
 };
 
@@ -123,7 +123,7 @@ void print_report(const sim::shrink_outcome& outcome, const shrink_sizes& before
   for (std::size_t index = 0; index < outcome.steps.size(); ++index) {
     std::cout << (index ? "; " : "") << outcome.steps[index];
   }
-  std::cout << "\nscenario          " << scenario_path << " (syncsim run " << scenario_path << ")\n"
+  std::cout << "\nseed              " << *outcome.minimal.seed << "\nscenario          " << scenario_path << " (syncsim run " << scenario_path << ")\n"
             << "trace             " << trace_path << "\n";
 }
 
@@ -150,7 +150,7 @@ int shrink(const shrink_options& options) {
               << "); there is no failure to shrink\n";
     return exit_usage;
   }
-  const sim::shrink_outcome outcome = shrink_failing_run(input, header.seed, options.runs_max);
+  const sim::shrink_outcome outcome = shrink_failing_run(input, header.seed, options.limits);
   const std::string stem = output_stem(options.trace_path);
   const std::string scenario_path = options.output.empty() ? stem + ".json" : options.output;
   const std::string trace_path = scenario_path + ".trace.jsonl";
@@ -165,7 +165,7 @@ int shrink(const shrink_options& options) {
     file.close();
     if (!file) throw std::runtime_error(scenario_path + ": cannot write the shrunk scenario");
     const sim::run_result again =
-        traces::write_trace_of_run(trace_path, minimal, protocols::configure_system(minimal), header.seed);
+        traces::write_trace_of_run(trace_path, minimal, protocols::configure_system(minimal), *minimal.seed);
     if (!again.failure || again.failure->checker != outcome.final.failure->checker) {
       std::cerr << "syncsim shrink: internal error: the shrunk scenario " << scenario_path
                 << " no longer fails when run again\n";
@@ -181,6 +181,7 @@ int shrink(const shrink_options& options) {
     nlohmann::ordered_json report = {{"checker", outcome.final.failure->checker},
                                      {"message", outcome.final.failure->message},
                                      {"runs", outcome.runs},
+                                     {"seed", *minimal.seed},
                                      {"before", sizes_json(before)},
                                      {"after", sizes_json(after)},
                                      {"steps", outcome.steps},
@@ -204,7 +205,10 @@ void add_shrink_command(CLI::App& app, int& exit_code) {
   command->add_option("-o,--output", options->output,
                       "The shrunk scenario file (default: the trace's name with .shrunk.json); its trace is written "
                       "beside it as FILE.trace.jsonl");
-  command->add_option("--runs-max", options->runs_max, "Give up reducing after this many runs (default 3000)");
+  command->add_option("--runs-max", options->limits.runs_max, "Give up reducing after this many runs (default 5000)");
+  command->add_option("--other-seeds", options->limits.other_seeds,
+                      "Also try the reduced scenario under seeds 1..N and keep the shortest failure (default 32; 0 "
+                      "keeps the failing seed)");
   command->add_flag("--json", options->json, "Print the report as one JSON object");
   command->footer(exit_codes_help);
   command->callback([options, &exit_code] { exit_code = shrink(*options); });

@@ -12,6 +12,6 @@ namespace tools {
 // Runs the candidate with its own seed; invalid if its family rejects it.
 sim::shrink_trial run_shrink_candidate(const sim::scenario& candidate);
 // The input must fail with this seed.
-sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t seed, std::uint64_t runs_max);
+sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t seed, const sim::shrink_limits& limits);
 
 }  // namespace tools
