@@ -344,6 +344,16 @@ bool shorter_safety_phase(shrinker& state) {
   return state.attempt(candidate, "safety phase " + format_duration(end));
 }
 
+bool quieter_protocol(shrinker& state, const options_simplifier& quiet_options) {
+  if (!quiet_options) return false;
+  for (const std::string& options : quiet_options(state.current())) {
+    scenario candidate = state.current();
+    candidate.protocol_options_json = options;
+    if (state.attempt_reseeded(candidate, "options " + options)) return true;
+  }
+  return false;
+}
+
 bool smaller_workload(shrinker& state, const workload_simplifier& simplify) {
   if (!simplify) return false;
   const auto candidates = simplify(state.current(), state.trial().operations_per_client_max);
@@ -367,7 +377,7 @@ std::vector<std::uint64_t> operation_caps(std::uint64_t issued, std::uint64_t cu
 
 shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
                                const shrink_runner& runner, const workload_simplifier& simplify_workload,
-                               const shrink_limits& limits) {
+                               const options_simplifier& quiet_options, const shrink_limits& limits) {
   shrinker state(checker, runner, limits);
   shrink_outcome outcome;
   outcome.original = runner(input);
@@ -407,6 +417,7 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
     changed |= compress_time(state);
     changed |= smaller_workload(state, simplify_workload);
     changed |= kinder_network(state);
+    changed |= quieter_protocol(state, quiet_options);
     changed |= shorter_safety_phase(state);
   }
   outcome.minimal = state.current();

@@ -36,6 +36,9 @@ using shrink_runner = std::function<shrink_trial(const scenario& candidate)>;
 using workload_simplifier =
     std::function<std::vector<std::string>(const scenario& input, std::uint64_t operations_per_client_max)>;
 
+// Quieter protocol options to try, as option JSON texts.
+using options_simplifier = std::function<std::vector<std::string>(const scenario& input)>;
+
 struct shrink_limits {
   std::uint64_t runs_max = 5000;
   // Seeds 1..N tried on the reduced scenario in each pass.
@@ -65,6 +68,6 @@ scenario make_explicit(const scenario& input, std::uint64_t seed);
 // Shrinks while runner(candidate) fails in `checker`. The input must fail so.
 shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
                                const shrink_runner& runner, const workload_simplifier& simplify_workload,
-                               const shrink_limits& limits);
+                               const options_simplifier& quiet_options, const shrink_limits& limits);
 
 }  // namespace sim

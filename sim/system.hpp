@@ -71,6 +71,12 @@ class system_definition {
     (void)operations_per_client_max;
     return {};
   }
+  // Protocol options that make a run quieter (fewer heartbeats), as option
+  // JSON texts for `syncsim shrink` to try; none by default.
+  virtual std::vector<std::string> quieter_options(const scenario& input) const {
+    (void)input;
+    return {};
+  }
 };
 
 }  // namespace sim

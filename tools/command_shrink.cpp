@@ -61,7 +61,10 @@ sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t
   const sim::workload_simplifier simplify = [family](const sim::scenario& candidate, std::uint64_t operations) {
     return family->simpler_workloads(candidate, operations);
   };
-  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, simplify, limits);
+  const sim::options_simplifier quiet = [family](const sim::scenario& candidate) {
+    return family->quieter_options(candidate);
+  };
+  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, simplify, quiet, limits);
 }
 
 namespace {
