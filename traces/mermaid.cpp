@@ -42,8 +42,9 @@ std::string diagram_text(const std::string& text, std::size_t length_max) {
       result += ',';
     } else if (c == '#') {
       result += "no.";
-    } else if (static_cast<unsigned char>(c) < 0x20) {
-      result += ' ';
+    } else if (static_cast<unsigned char>(c) <= 0x20) {
+      // Runs of blanks (an operation without a key) read as one.
+      if (!result.empty() && result.back() != ' ') result += ' ';
     } else {
       result += c;
     }
