@@ -41,6 +41,10 @@ struct trace_record {
   channel message_channel;
   std::uint64_t message_id;
   std::uint64_t detail;  // timer id, incarnation, payload checksum
+  // When a delivered, dropped or corrupted message left its sender. Left out
+  // of chain_hash: it follows from the events before it, and keeping it out
+  // leaves the stream hashes of existing runs as they were.
+  time_ns depart_at;
   // Fault, drop reason, history or phase description. A view: records are
   // observed while they are made, and most have no text.
   std::string_view text;
@@ -75,6 +79,7 @@ inline trace_record new_record(record_kind kind) {
   record.message_channel = channel::peer;
   record.message_id = 0;
   record.detail = 0;
+  record.depart_at = 0;
   record.text = {};
   record.payload = {};
   return record;

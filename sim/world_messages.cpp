@@ -129,6 +129,7 @@ trace_record world::message_record(record_kind kind, const message& item) {
   record.message_channel = item.kind;
   record.message_id = item.id;
   record.detail = item.checksum;
+  record.depart_at = item.depart_at;
   record.payload = item.payload;
   return record;
 }

@@ -135,5 +135,35 @@ expect 1 "VIOLATION of raft.log_safety" -- "$syncsim" run "$work/small.json"
 expect 2 "there is no failure to shrink" -- "$syncsim" shrink "$work/a.jsonl"
 expect 2 "cannot open the trace" -- "$syncsim" shrink "$work/none.jsonl"
 
+# Mermaid and Perfetto exports of a trace. A long run is refused as a
+# diagram; a missing, truncated or cut trace exits 2 naming the file and line.
+expect 0 "" -- "$syncsim" render mermaid "$work/a.jsonl" --max-lines 100000 -o "$work/a.mmd"
+expect 0 "sequenceDiagram" -- head -n 1 "$work/a.mmd"
+expect 0 "participant c1 as c1" -- cat "$work/a.mmd"
+expect 0 "ms timer " -- "$syncsim" render mermaid "$work/a.jsonl" --max-lines 100000 --timers
+expect 2 "syncsim render: $work/a.jsonl: the sequence diagram would have" -- "$syncsim" render mermaid "$work/a.jsonl"
+expect 2 "shrink the run first" -- "$syncsim" render mermaid "$work/a.jsonl" --max-lines 100
+expect 2 "--max-lines" -- "$syncsim" render mermaid "$work/a.jsonl" --max-lines 0
+# The intended path: a shrunk failure is short enough to draw as it is.
+expect 1 "VIOLATION of raft.log_safety" -- "$syncsim" run "$work/small.json" --trace "$work/small.jsonl"
+expect 0 "violation of raft.log_safety" -- "$syncsim" render mermaid "$work/small.jsonl"
+expect 0 '"violation: raft.log_safety"' -- "$syncsim" render perfetto "$work/small.jsonl"
+expect 0 '{"traceEvents":[' -- "$syncsim" render perfetto "$work/a.jsonl"
+if command -v python3 >/dev/null 2>&1; then
+  expect 0 "valid JSON" -- bash -c "set -o pipefail; \"$syncsim\" render perfetto \"$work/a.jsonl\" | python3 -c 'import json,sys; json.load(sys.stdin); print(\"valid JSON\")'"
+fi
+expect 0 "" -- "$syncsim" render perfetto "$work/a.jsonl" -o "$work/a.perfetto.json"
+expect 0 '"displayTimeUnit":"ms"' -- cat "$work/a.perfetto.json"
+for format in mermaid perfetto; do
+  expect 2 "syncsim render: $work/none.jsonl:0: cannot open the trace" -- "$syncsim" render $format "$work/none.jsonl"
+  expect 2 "syncsim render: $work/truncated.jsonl:51: the trace is truncated" -- "$syncsim" render $format "$work/truncated.jsonl"
+  expect 0 "70  internal error" -- "$syncsim" render $format --help
+done
+head -c 6000 "$work/a.jsonl" >"$work/cut.jsonl"
+cut_line=$(($(wc -l <"$work/cut.jsonl") + 1))
+expect 2 "$work/cut.jsonl:$cut_line: malformed JSON" -- "$syncsim" render mermaid "$work/cut.jsonl"
+expect 2 "$work/cut.jsonl:$cut_line: malformed JSON" -- "$syncsim" render perfetto "$work/cut.jsonl"
+expect 2 "$bad/broken-json.json:1: malformed JSON" -- "$syncsim" render perfetto "$bad/broken-json.json"
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -1,42 +1,18 @@
 // Traces: written while running, replayed identically, a hand edit reported
 // at its line, a truncated trace refused with its line.
-#include <cstdio>
-#include <fstream>
-#include <sstream>
 
 #include "doctest/doctest.h"
 #include "test/scenario_helpers.hpp"
+#include "test/trace_files.hpp"
 #include "traces/history_file.hpp"
 #include "traces/replay.hpp"
 #include "traces/trace_format.hpp"
-#include "traces/trace_writer.hpp"
+#include "traces/trace_reader.hpp"
 
-namespace {
-
-std::string temporary_path(const std::string& name) {
-  return std::string(SYNCSIM_BUILD_TEMPORARY) + "/" + name;
-}
-
-void write_trace(const std::string& path, const sim::scenario& input, std::uint64_t seed) {
-  traces::trace_writer writer(path, input, seed);
-  sim::simulation run(sim::resolve_run_config(input, seed), protocols::configure_system(input));
-  run.set_observer(&writer);
-  writer.finish(run.run());
-}
-
-std::vector<std::string> read_lines(const std::string& path) {
-  std::ifstream input(path);
-  std::vector<std::string> lines;
-  for (std::string line; std::getline(input, line);) lines.push_back(line);
-  return lines;
-}
-
-void write_lines(const std::string& path, const std::vector<std::string>& lines) {
-  std::ofstream output(path);
-  for (const std::string& line : lines) output << line << "\n";
-}
-
-}  // namespace
+using test_support::read_lines;
+using test_support::temporary_path;
+using test_support::write_lines;
+using test_support::write_trace;
 
 TEST_CASE("a trace replays identically; an edited line is reported as the divergence") {
   const std::string path = temporary_path("replay.jsonl");
@@ -104,4 +80,76 @@ TEST_CASE("the client history file holds every invoke and completion, and reads 
     CHECK(item.function == "echo");
     if (item.output_known) CHECK(item.output == item.input);
   }
+}
+
+TEST_CASE("the trace reader gives every event line with its fields, then the footer") {
+  const std::string path = temporary_path("reader.jsonl");
+  const sim::scenario input = test_support::default_scenario();
+  write_trace(path, input, 11);
+  const std::vector<std::string> lines = read_lines(path);
+  traces::trace_reader reader(path);
+  CHECK(reader.header().seed == 11);
+  CHECK(reader.header().scenario_name == input.name);
+  traces::trace_event event;
+  std::uint64_t events = 0;
+  std::uint64_t messages = 0;
+  sim::time_ns previous = 0;
+  while (reader.next(event)) {
+    CHECK(event.line == events + 2);
+    CHECK(event.index == events);
+    CHECK(event.time >= previous);
+    CHECK(lines[event.line - 1].find(std::string("\"kind\":\"") + sim::record_kind_name(event.kind) + "\"") !=
+          std::string::npos);
+    if (event.kind == sim::record_kind::deliver || event.kind == sim::record_kind::drop) {
+      messages++;
+      CHECK(event.sent_at <= event.time);
+      CHECK(lines[event.line - 1].find("\"sent\":" + std::to_string(event.sent_at) + ",") != std::string::npos);
+      CHECK(!event.from.empty());
+      CHECK(!event.message.empty());
+    }
+    previous = event.time;
+    events++;
+  }
+  CHECK(messages > 100);
+  CHECK(events + 2 == lines.size());
+  CHECK(reader.footer().line == lines.size());
+  CHECK(reader.footer().result == "pass");
+  CHECK_FALSE(reader.footer().violation);
+  CHECK_FALSE(reader.next(event));
+}
+
+TEST_CASE("a line after the footer is refused with its line") {
+  const std::string path = temporary_path("reader-twice.jsonl");
+  write_trace(path, test_support::default_scenario(), 12);
+  std::vector<std::string> lines = read_lines(path);
+  const std::size_t length = lines.size();
+  lines.push_back(lines[1]);
+  write_lines(path, lines);
+  traces::trace_reader reader(path);
+  traces::trace_event event;
+  const auto read_all = [&] {
+    while (reader.next(event)) {
+    }
+  };
+  const std::string expected = path + ":" + std::to_string(length + 1) + ": a line after the footer";
+  CHECK_THROWS_WITH_AS(read_all(), doctest::Contains(expected.c_str()), traces::trace_error);
+}
+
+TEST_CASE("addresses and fault descriptions read back as the world writes them") {
+  CHECK(traces::parse_address("n0").process == "n0");
+  CHECK(traces::parse_address("n0").instance == 0);
+  CHECK(traces::parse_address("n12#3").process == "n12");
+  CHECK(traces::parse_address("n12#3").instance == 3);
+  CHECK(traces::parse_address("odd#name").process == "odd#name");
+
+  const traces::fault_description crash = traces::parse_fault_text("crash n1 n3 for 500ms");
+  CHECK_FALSE(crash.revert);
+  CHECK(crash.kind == "crash");
+  CHECK(crash.targets == std::vector<std::string>{"n1", "n3"});
+  const traces::fault_description end = traces::parse_fault_text("end crash n1");
+  CHECK(end.revert);
+  CHECK(end.kind == "crash");
+  CHECK(end.targets == std::vector<std::string>{"n1"});
+  CHECK(traces::parse_fault_text("partition [n0 n1] [n2 c0] for 1s").targets.empty());
+  CHECK(traces::parse_fault_text("drift n2 -200ppm for 2s").targets == std::vector<std::string>{"n2"});
 }

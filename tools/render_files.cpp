@@ -4,7 +4,6 @@
 #include <fstream>
 
 namespace tools {
-namespace {
 
 bool write_text(const std::string& path, const std::string& text, std::string& problem) {
   std::ofstream file(path, std::ios::binary);
@@ -13,6 +12,8 @@ bool write_text(const std::string& path, const std::string& text, std::string& p
   problem = path + ": cannot write";
   return false;
 }
+
+namespace {
 
 // Single quotes around a path for the shell, with its own quotes escaped.
 std::string shell_quoted(const std::string& text) {

@@ -1,7 +1,6 @@
 #include "traces/replay.hpp"
 
 #include <fstream>
-#include <nlohmann/json.hpp>
 
 #include "protocols/registry.hpp"
 #include "syncsim_version.hpp"
@@ -9,18 +8,6 @@
 
 namespace traces {
 namespace {
-
-nlohmann::json parse_line(const std::string& path, std::uint64_t number, const std::string& text) {
-  try {
-    nlohmann::json value = nlohmann::json::parse(text);
-    if (!value.is_object() || !value.contains("type") || !value["type"].is_string()) {
-      throw trace_error(path + ":" + std::to_string(number) + ": not a trace line (an object with a \"type\")");
-    }
-    return value;
-  } catch (const nlohmann::json::exception& error) {
-    throw trace_error(path + ":" + std::to_string(number) + ": malformed JSON: " + error.what());
-  }
-}
 
 // Compares each record the run produces with the trace's next line.
 class comparing_observer final : public sim::trace_observer {
@@ -63,7 +50,7 @@ void compare_footer(const std::string& path, std::ifstream& input, comparing_obs
     throw trace_error(path + ":" + std::to_string(number) + ": the trace is truncated (no footer)");
   }
   if (expected != actual) {
-    parse_line(path, number, expected);
+    check_trace_line(path, number, expected);
     observer.diverge(expected, actual);
   }
 }
@@ -71,28 +58,16 @@ void compare_footer(const std::string& path, std::ifstream& input, comparing_obs
 }  // namespace
 
 trace_header read_trace_header(const std::string& path) {
-  std::ifstream input(path, std::ios::binary);
-  if (!input) throw trace_error(path + ":0: cannot open the trace");
-  std::string text;
-  if (!std::getline(input, text)) throw trace_error(path + ":1: empty trace");
-  const nlohmann::json header = parse_line(path, 1, text);
-  if (header["type"] != "header") throw trace_error(path + ":1: the first line is not a trace header");
-  if (!header.contains("format") || header["format"] != trace_format_version) {
-    throw trace_error(path + ":1: unsupported trace format (this syncsim reads format " +
-                      std::to_string(trace_format_version) + ")");
-  }
-  if (!header.contains("seed") || !header["seed"].is_number_unsigned() || !header.contains("scenario")) {
-    throw trace_error(path + ":1: the header lacks a seed or a scenario");
-  }
+  const trace_reader reader(path);
   trace_header result;
-  result.seed = header["seed"].get<std::uint64_t>();
-  result.revision = header.value("revision", "unknown");
+  result.seed = reader.header().seed;
+  result.revision = reader.header().revision;
   try {
-    result.scenario = sim::parse_scenario(header["scenario"].dump(), path + ":1 (header scenario)");
+    result.scenario = sim::parse_scenario(reader.header().scenario_json, path + ":1 (header scenario)");
   } catch (const sim::scenario_error& error) {
     throw trace_error(error.what());
   }
-  result.scenario.source_file = header.value("scenario_file", path);
+  result.scenario.source_file = reader.header().scenario_file;
   return result;
 }
 

@@ -4,19 +4,13 @@
 // differs.
 
 #include <cstdint>
-#include <stdexcept>
 #include <string>
 
 #include "sim/scenario.hpp"
 #include "sim/simulation.hpp"
+#include "traces/trace_reader.hpp"
 
 namespace traces {
-
-// A trace file that cannot be read: what() is "FILE:LINE: message".
-class trace_error : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 struct trace_header {
   sim::scenario scenario;
@@ -24,7 +18,7 @@ struct trace_header {
   std::string revision;
 };
 
-// Reads line 1 of a trace. Throws trace_error.
+// Reads line 1 of a trace and parses its scenario. Throws trace_error.
 trace_header read_trace_header(const std::string& path);
 
 struct replay_outcome {

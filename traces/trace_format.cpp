@@ -84,7 +84,7 @@ std::string message_text(const sim::world& state, const sim::trace_record& recor
 std::string message_fields(const sim::world& state, const sim::trace_record& record) {
   return ",\"from\":\"" + format_address(state, record.from) + "\",\"to\":\"" +
          format_address(state, record.to) + "\",\"channel\":\"" + channel_name(record.message_channel) +
-         "\",\"id\":" + std::to_string(record.message_id);
+         "\",\"id\":" + std::to_string(record.message_id) + ",\"sent\":" + std::to_string(record.depart_at);
 }
 
 }  // namespace

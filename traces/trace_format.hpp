@@ -3,6 +3,9 @@
 //   {"type":"header","format":1,"syncsim":"0.1.0","revision":"...","seed":N,"scenario":{...}}
 //   {"type":"event","i":0,"t":0,"kind":"start",...}       one per record
 //   {"type":"footer","result":"pass","events":N,"records":N,"trace_hash":"...",...}
+// Times are nanoseconds of simulated time: "t" when the event happened and,
+// on deliver, drop and corrupt lines, "sent" when the message left its
+// sender (after the send when it waited for an fsync).
 // Event lines are made by format_record alone, so a replay can compare them
 // byte for byte.
 
