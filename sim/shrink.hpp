@@ -42,7 +42,7 @@ using options_simplifier = std::function<std::vector<std::string>(const scenario
 struct shrink_limits {
   std::uint64_t runs_max = 5000;
   // Seeds 1..N tried on the reduced scenario in each pass.
-  std::uint64_t other_seeds = 32;
+  std::uint64_t other_seeds = 256;
   // Seeds 1..N tried on a structural change that passes with the current seed.
   std::uint64_t reseeds = 8;
 };

@@ -40,7 +40,7 @@ TEST_CASE("operation caps try 1, 2, 4 ... and then what the failing run used") {
   CHECK(sim::operation_caps(0, 0).empty());
 }
 
-TEST_CASE("a Raft bug's failure shrinks to under an eighth of its trace and still needs the bug") {
+TEST_CASE("a Raft bug's failure shrinks to a tenth of its trace and still needs the bug") {
   sim::scenario input = scenario_named("raft-swarm.json");
   input.bugs = {"raft.no_log_check"};
   const sim::run_result original = test_support::run_scenario(input, 1);
@@ -50,7 +50,7 @@ TEST_CASE("a Raft bug's failure shrinks to under an eighth of its trace and stil
   const sim::shrink_outcome outcome = tools::shrink_failing_run(input, 1, {});
   REQUIRE(outcome.final.failure.has_value());
   CHECK(outcome.final.failure->checker == "raft.log_safety");
-  CHECK(outcome.final.records * 8 <= original.records);
+  CHECK(outcome.final.records * 10 <= original.records);
   CHECK(outcome.minimal.schedule.size() < sim::make_explicit(input, 1).schedule.size());
   CHECK(outcome.minimal.seed.has_value());
 

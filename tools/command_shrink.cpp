@@ -210,7 +210,7 @@ void add_shrink_command(CLI::App& app, int& exit_code) {
                       "beside it as FILE.trace.jsonl");
   command->add_option("--runs-max", options->limits.runs_max, "Give up reducing after this many runs (default 5000)");
   command->add_option("--other-seeds", options->limits.other_seeds,
-                      "Also try the reduced scenario under seeds 1..N and keep the shortest failure (default 32; 0 "
+                      "Also try the reduced scenario under seeds 1..N and keep the shortest failure (default 256; 0 "
                       "keeps the failing seed)");
   command->add_flag("--json", options->json, "Print the report as one JSON object");
   command->footer(exit_codes_help);
