@@ -375,13 +375,20 @@ std::vector<std::uint64_t> operation_caps(std::uint64_t issued, std::uint64_t cu
   return caps;
 }
 
-shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
-                               const shrink_runner& runner, const workload_simplifier& simplify_workload,
-                               const options_simplifier& quiet_options, const shrink_limits& limits) {
+namespace {
+
+struct shrink_hooks {
+  const workload_simplifier& simplify_workload;
+  const options_simplifier& quiet_options;
+};
+
+// One greedy descent, trying `seeds_tried` other seeds at each pass.
+shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std::string& checker,
+                           const shrink_runner& runner, const shrink_trial& original, const shrink_hooks& hooks,
+                           const shrink_limits& limits, std::uint64_t seeds_tried) {
   shrinker state(checker, runner, limits);
   shrink_outcome outcome;
-  outcome.original = runner(input);
-  SYNCSIM_ASSERT(outcome.original.failure.has_value());
+  outcome.original = original;
   state.start(input, outcome.original);
   if (!state.attempt(make_explicit(input, seed), "made every drawn knob and fault explicit")) {
     outcome.minimal = input;
@@ -392,7 +399,7 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
   cut_after_failure(state);
   // While the triggers still choose faults by what happens, other seeds
   // draw other fault sequences; after this they are fixed.
-  if (other_seeds(state, limits.other_seeds)) cut_after_failure(state);
+  if (other_seeds(state, seeds_tried)) cut_after_failure(state);
   if (!state.current().triggers.empty()) {
     // A trigger's faults as scheduled ones: each can then be dropped or
     // moved alone.
@@ -407,7 +414,7 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
     // Cheap reductions that shorten the run come first: the shorter it is,
     // the fewer faults ddmin has to go through.
     changed = cut_after_failure(state);
-    if (other_seeds(state, limits.other_seeds)) {
+    if (other_seeds(state, seeds_tried)) {
       changed = true;
       cut_after_failure(state);
     }
@@ -415,16 +422,41 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
     changed |= drop_triggers(state);
     changed |= fewer_processes(state);
     changed |= compress_time(state);
-    changed |= smaller_workload(state, simplify_workload);
+    changed |= smaller_workload(state, hooks.simplify_workload);
     changed |= kinder_network(state);
-    changed |= quieter_protocol(state, quiet_options);
+    changed |= quieter_protocol(state, hooks.quiet_options);
     changed |= shorter_safety_phase(state);
   }
   outcome.minimal = state.current();
   outcome.final = state.trial();
-  outcome.runs = state.runs() + 1;
+  outcome.runs = state.runs();
   outcome.steps = state.steps();
   return outcome;
 }
+
+}  // namespace
+
+// Greedy descents are path-dependent: a seed that fails sooner early on can
+// keep every client the failure needs later. Several descents, each trying
+// a different number of other seeds, and the shortest trace wins.
+shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
+                               const shrink_runner& runner, const workload_simplifier& simplify_workload,
+                               const options_simplifier& quiet_options, const shrink_limits& limits) {
+  const shrink_trial original = runner(input);
+  SYNCSIM_ASSERT(original.failure.has_value());
+  const shrink_hooks hooks{simplify_workload, quiet_options};
+  std::vector<std::uint64_t> portfolio = {limits.other_seeds / 16, limits.other_seeds / 4, limits.other_seeds};
+  portfolio.erase(std::unique(portfolio.begin(), portfolio.end()), portfolio.end());
+  std::optional<shrink_outcome> best;
+  std::uint64_t runs = 1;
+  for (const std::uint64_t seeds_tried : portfolio) {
+    shrink_outcome outcome = shrink_once(input, seed, checker, runner, original, hooks, limits, seeds_tried);
+    runs += outcome.runs;
+    if (!best || outcome.final.records < best->final.records) best = std::move(outcome);
+  }
+  best->runs = runs;
+  return *best;
+}
+
 
 }  // namespace sim

@@ -40,6 +40,8 @@ using workload_simplifier =
 using options_simplifier = std::function<std::vector<std::string>(const scenario& input)>;
 
 struct shrink_limits {
+  // Per descent: the shrinker makes three, trying other_seeds / 16,
+  // other_seeds / 4 and other_seeds other seeds, and keeps the shortest.
   std::uint64_t runs_max = 5000;
   // Seeds 1..N tried on the reduced scenario in each pass.
   std::uint64_t other_seeds = 256;
