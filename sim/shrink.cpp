@@ -1,6 +1,7 @@
 #include "sim/shrink.hpp"
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <utility>
 
@@ -159,45 +160,49 @@ bool drop_triggers(shrinker& state) {
   return changed;
 }
 
-bool names_missing_process(const std::vector<std::string>& names, std::uint32_t servers, std::uint32_t clients) {
-  for (const std::string& name : names) {
-    const bool process_name = name.size() >= 2 && (name[0] == 'n' || name[0] == 'c') &&
-                              name.find_first_not_of("0123456789", 1) == std::string::npos;
-    if (!process_name) continue;  // "@leader", "@subject", "*"
-    const std::uint32_t number = static_cast<std::uint32_t>(std::stoul(name.substr(1)));
-    if (number >= (name[0] == 'n' ? servers : clients)) return true;
-  }
-  return false;
+// The number in "n3" (kind 'n') or "c1" (kind 'c'); nullopt for anything
+// else ("@leader", "@subject", "*").
+std::optional<std::uint32_t> process_number(const std::string& name, char kind) {
+  const bool named = name.size() >= 2 && name[0] == kind && name.find_first_not_of("0123456789", 1) == std::string::npos;
+  if (!named) return std::nullopt;
+  return static_cast<std::uint32_t>(std::stoul(name.substr(1)));
 }
 
-// The scenario with `servers` and `clients`, less what names a process gone.
-scenario with_cluster(const scenario& input, std::uint32_t servers, std::uint32_t clients) {
-  scenario result = input;
-  result.cluster.servers = range<std::uint32_t>::exactly(servers);
-  result.cluster.clients = range<std::uint32_t>::exactly(clients);
-  const auto gone = [servers, clients](const std::vector<std::string>& names) {
-    return names_missing_process(names, servers, clients);
+// Drops every fault, trigger and link override that names a process gone,
+// and the gone processes from partition groups.
+void drop_what_names(scenario& result, const std::function<bool(const std::string&)>& gone) {
+  const auto any_gone = [&gone](const std::vector<std::string>& names) {
+    return std::any_of(names.begin(), names.end(), gone);
   };
-  std::erase_if(result.schedule, [&gone](fault_spec& fault) {
-    for (auto& group : fault.groups) std::erase_if(group, [&gone](const std::string& name) { return gone({name}); });
+  std::erase_if(result.schedule, [&](fault_spec& fault) {
+    for (auto& group : fault.groups) std::erase_if(group, gone);
     std::erase_if(fault.groups, [](const auto& group) { return group.empty(); });
     const bool split = fault.kind == fault_kind::partition || fault.kind == fault_kind::partition_one_way;
-    return gone(fault.targets) || (split && fault.groups.size() < 2);
+    return any_gone(fault.targets) || (split && fault.groups.size() < 2);
   });
-  std::erase_if(result.triggers, [&gone](const trigger_spec& trigger) { return gone(trigger.fault.targets); });
-  std::erase_if(result.network.links, [&gone](const link_override_spec& link) { return gone({link.from, link.to}); });
+  std::erase_if(result.triggers, [&](const trigger_spec& trigger) { return any_gone(trigger.fault.targets); });
+  std::erase_if(result.network.links,
+                [&](const link_override_spec& link) { return gone(link.from) || gone(link.to); });
+}
+
+// The scenario with its first `clients` clients only.
+scenario with_clients(const scenario& input, std::uint32_t clients) {
+  scenario result = input;
+  result.cluster.clients = range<std::uint32_t>::exactly(clients);
+  drop_what_names(result, [clients](const std::string& name) {
+    const auto number = process_number(name, 'c');
+    return number && *number >= clients;
+  });
   return result;
 }
 
 // "n3" with server `removed` gone: the servers after it move down one, so
 // that a fault or link naming a server keeps naming the same one.
 void rename_after_removed(std::string& name, std::uint32_t removed) {
-  const bool server_name_form = name.size() >= 2 && name[0] == 'n' &&
-                                name.find_first_not_of("0123456789", 1) == std::string::npos;
-  if (!server_name_form) return;
-  const auto number = static_cast<std::uint32_t>(std::stoul(name.substr(1)));
-  SYNCSIM_ASSERT(number != removed);
-  if (number > removed) name = server_name(number - 1);
+  const auto number = process_number(name, 'n');
+  if (!number) return;
+  SYNCSIM_ASSERT(*number != removed);
+  if (*number > removed) name = server_name(*number - 1);
 }
 
 // The scenario without server `removed`: what names it goes, later servers
@@ -207,18 +212,7 @@ scenario without_server(const scenario& input, std::uint32_t removed) {
   SYNCSIM_ASSERT(removed < servers);
   scenario moved = input;
   const std::string gone_name = server_name(removed);
-  const auto names_gone = [&gone_name](const std::vector<std::string>& names) {
-    return std::find(names.begin(), names.end(), gone_name) != names.end();
-  };
-  std::erase_if(moved.schedule, [&](fault_spec& fault) {
-    for (auto& group : fault.groups) std::erase(group, gone_name);
-    std::erase_if(fault.groups, [](const auto& group) { return group.empty(); });
-    const bool split = fault.kind == fault_kind::partition || fault.kind == fault_kind::partition_one_way;
-    return names_gone(fault.targets) || (split && fault.groups.size() < 2);
-  });
-  std::erase_if(moved.triggers, [&](const trigger_spec& trigger) { return names_gone(trigger.fault.targets); });
-  std::erase_if(moved.network.links,
-                [&](const link_override_spec& link) { return link.from == gone_name || link.to == gone_name; });
+  drop_what_names(moved, [&gone_name](const std::string& name) { return name == gone_name; });
   for (fault_spec& fault : moved.schedule) {
     for (std::string& name : fault.targets) rename_after_removed(name, removed);
     for (auto& group : fault.groups) {
@@ -239,7 +233,7 @@ scenario without_server(const scenario& input, std::uint32_t removed) {
 bool fewer_processes(shrinker& state) {
   bool changed = false;
   for (std::uint32_t clients = 0; clients < state.current().cluster.clients.minimum; ++clients) {
-    const scenario candidate = with_cluster(state.current(), state.current().cluster.servers.minimum, clients);
+    const scenario candidate = with_clients(state.current(), clients);
     if (state.attempt_reseeded(candidate, std::to_string(clients) + " clients")) {
       changed = true;
       break;
