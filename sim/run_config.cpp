@@ -133,8 +133,9 @@ void pin(std::optional<range<T>>& field, T value) {
 // back as a fixed range. Per-server clock drift stays a range: each server's
 // draw depends only on the seed and its index, so it survives removing
 // servers.
-scenario make_explicit(const scenario& input, std::uint64_t seed) {
+scenario make_explicit(const scenario& input, std::uint64_t seed, const system_definition& family) {
   scenario result = input;
+  result.workload_json = family.explicit_workload(input, seed);
   prng random = prng::stream(seed, stream_purpose::swarm);
   result.cluster.servers = range<std::uint32_t>::exactly(draw(input.cluster.servers, random));
   result.cluster.clients = range<std::uint32_t>::exactly(draw(input.cluster.clients, random));

@@ -338,9 +338,8 @@ bool shorter_safety_phase(shrinker& state) {
   return state.attempt(candidate, "safety phase " + format_duration(end));
 }
 
-bool quieter_protocol(shrinker& state, const options_simplifier& quiet_options) {
-  if (!quiet_options) return false;
-  for (const std::string& options : quiet_options(state.current())) {
+bool quieter_protocol(shrinker& state, const system_definition& family) {
+  for (const std::string& options : family.quieter_options(state.current())) {
     scenario candidate = state.current();
     candidate.protocol_options_json = options;
     if (state.attempt_reseeded(candidate, "options " + options)) return true;
@@ -348,9 +347,8 @@ bool quieter_protocol(shrinker& state, const options_simplifier& quiet_options) 
   return false;
 }
 
-bool smaller_workload(shrinker& state, const workload_simplifier& simplify) {
-  if (!simplify) return false;
-  const auto candidates = simplify(state.current(), state.trial().operations_per_client_max);
+bool smaller_workload(shrinker& state, const system_definition& family) {
+  const auto candidates = family.simpler_workloads(state.current(), state.trial().operations_per_client_max);
   for (const std::string& workload : candidates) {
     scenario candidate = state.current();
     candidate.workload_json = workload;
@@ -371,20 +369,15 @@ std::vector<std::uint64_t> operation_caps(std::uint64_t issued, std::uint64_t cu
 
 namespace {
 
-struct shrink_hooks {
-  const workload_simplifier& simplify_workload;
-  const options_simplifier& quiet_options;
-};
-
 // One greedy descent, trying `seeds_tried` other seeds at each pass.
 shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std::string& checker,
-                           const shrink_runner& runner, const shrink_trial& original, const shrink_hooks& hooks,
+                           const shrink_runner& runner, const shrink_trial& original, const system_definition& family,
                            const shrink_limits& limits, std::uint64_t seeds_tried) {
   shrinker state(checker, runner, limits);
   shrink_outcome outcome;
   outcome.original = original;
   state.start(input, outcome.original);
-  if (!state.attempt(make_explicit(input, seed), "made every drawn knob and fault explicit")) {
+  if (!state.attempt(make_explicit(input, seed, family), "made every drawn knob and fault explicit")) {
     outcome.minimal = input;
     outcome.final = outcome.original;
     outcome.runs = state.runs();
@@ -416,9 +409,9 @@ shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std:
     changed |= drop_triggers(state);
     changed |= fewer_processes(state);
     changed |= compress_time(state);
-    changed |= smaller_workload(state, hooks.simplify_workload);
+    changed |= smaller_workload(state, family);
     changed |= kinder_network(state);
-    changed |= quieter_protocol(state, hooks.quiet_options);
+    changed |= quieter_protocol(state, family);
     changed |= shorter_safety_phase(state);
   }
   outcome.minimal = state.current();
@@ -434,17 +427,16 @@ shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std:
 // keep every client the failure needs later. Several descents, each trying
 // a different number of other seeds, and the shortest trace wins.
 shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
-                               const shrink_runner& runner, const workload_simplifier& simplify_workload,
-                               const options_simplifier& quiet_options, const shrink_limits& limits) {
+                               const shrink_runner& runner, const system_definition& family,
+                               const shrink_limits& limits) {
   const shrink_trial original = runner(input);
   SYNCSIM_ASSERT(original.failure.has_value());
-  const shrink_hooks hooks{simplify_workload, quiet_options};
   std::vector<std::uint64_t> portfolio = {limits.other_seeds / 16, limits.other_seeds / 4, limits.other_seeds};
   portfolio.erase(std::unique(portfolio.begin(), portfolio.end()), portfolio.end());
   std::optional<shrink_outcome> best;
   std::uint64_t runs = 1;
   for (const std::uint64_t seeds_tried : portfolio) {
-    shrink_outcome outcome = shrink_once(input, seed, checker, runner, original, hooks, limits, seeds_tried);
+    shrink_outcome outcome = shrink_once(input, seed, checker, runner, original, family, limits, seeds_tried);
     runs += outcome.runs;
     if (!best || outcome.final.records < best->final.records) best = std::move(outcome);
   }

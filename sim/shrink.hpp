@@ -16,6 +16,7 @@
 
 #include "sim/checker.hpp"
 #include "sim/scenario.hpp"
+#include "sim/system.hpp"
 
 namespace sim {
 
@@ -32,12 +33,6 @@ struct shrink_trial {
 };
 
 using shrink_runner = std::function<shrink_trial(const scenario& candidate)>;
-// Simpler workloads to try, as workload JSON texts, most reduced first.
-using workload_simplifier =
-    std::function<std::vector<std::string>(const scenario& input, std::uint64_t operations_per_client_max)>;
-
-// Quieter protocol options to try, as option JSON texts.
-using options_simplifier = std::function<std::vector<std::string>(const scenario& input)>;
 
 struct shrink_limits {
   // Per descent: the shrinker makes three, trying other_seeds / 16,
@@ -62,14 +57,15 @@ struct shrink_outcome {
 // all below `current_cap` (0: none).
 std::vector<std::uint64_t> operation_caps(std::uint64_t issued, std::uint64_t current_cap);
 
-// The scenario with every value this seed drew written down: ranges fixed,
-// the swarm's faults in the schedule, the seed named. Runs exactly as the
-// original did.
-scenario make_explicit(const scenario& input, std::uint64_t seed);
+// The scenario with every value this seed drew written down: ranges fixed
+// (the family's workload knobs too), the swarm's faults in the schedule, the
+// seed named. Runs exactly as the original did.
+scenario make_explicit(const scenario& input, std::uint64_t seed, const system_definition& family);
 
 // Shrinks while runner(candidate) fails in `checker`. The input must fail so.
+// The family offers its own reductions (simpler workloads, quieter options).
 shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const std::string& checker,
-                               const shrink_runner& runner, const workload_simplifier& simplify_workload,
-                               const options_simplifier& quiet_options, const shrink_limits& limits);
+                               const shrink_runner& runner, const system_definition& family,
+                               const shrink_limits& limits);
 
 }  // namespace sim

@@ -9,7 +9,7 @@ namespace sim {
 
 simulation::simulation(const run_config& config, std::shared_ptr<const system> behaviour)
     : world_(config, behaviour) {
-  for (auto& item : behaviour->make_checkers({config.servers, config.clients})) {
+  for (auto& item : behaviour->make_checkers({config.servers, config.clients, config.seed})) {
     const auto& only = config.checker_names;
     if (only && std::find(only->begin(), only->end(), item->name()) == only->end()) continue;
     checkers_.push_back(std::move(item));

@@ -22,9 +22,13 @@ struct bug_description {
   std::string summary;
 };
 
+// What a system knows of the run it makes actors and checkers for.
 struct cluster_shape {
   std::uint32_t servers = 0;
   std::uint32_t clients = 0;
+  // The run's seed: draws the workload knobs the scenario leaves open
+  // (sim/workload_draws.hpp), the same for every process of the run.
+  std::uint64_t seed = 0;
 };
 
 class system {
@@ -70,6 +74,14 @@ class system_definition {
     (void)input;
     (void)operations_per_client_max;
     return {};
+  }
+  // The workload this seed runs, as workload JSON text with every knob the
+  // scenario leaves open written in as drawn (`syncsim shrink` makes a run
+  // explicit with it). A family without open workload knobs returns the
+  // scenario's workload unchanged.
+  virtual std::string explicit_workload(const scenario& input, std::uint64_t seed) const {
+    (void)seed;
+    return input.workload_json;
   }
   // Protocol options that make a run quieter (fewer heartbeats), as option
   // JSON texts for `syncsim shrink` to try; none by default.

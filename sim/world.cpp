@@ -74,7 +74,7 @@ step_context world::context_for(process_id id, std::uint16_t instance) {
 void world::start_process(process_id id, record_sink& sink) {
   process_state& process = processes_[id];
   process.status = process_status::up;
-  const cluster_shape shape{config_.servers, config_.clients};
+  const cluster_shape shape{config_.servers, config_.clients, config_.seed};
   for (std::uint16_t instance = 0; instance < process.instances.size(); ++instance) {
     process.instances[instance].timer_generation.clear();
     process.instances[instance].value = actor_box(

@@ -13,6 +13,12 @@ sim::scenario scenario_named(const std::string& name) {
   return sim::load_scenario_file(test_support::source_path("scenarios/" + name));
 }
 
+sim::scenario explicit_run(const sim::scenario& input, std::uint64_t seed) {
+  const sim::system_definition* family = protocols::find_system_definition(input.protocol);
+  REQUIRE(family != nullptr);
+  return sim::make_explicit(input, seed, *family);
+}
+
 }  // namespace
 
 TEST_CASE("an explicit scenario runs exactly as the seed it was drawn from") {
@@ -21,7 +27,7 @@ TEST_CASE("an explicit scenario runs exactly as the seed it was drawn from") {
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
       CAPTURE(name);
       CAPTURE(seed);
-      const sim::scenario drawn = sim::make_explicit(input, seed);
+      const sim::scenario drawn = explicit_run(input, seed);
       CHECK_FALSE(drawn.swarm.enabled);
       CHECK(drawn.cluster.servers.fixed());
       CHECK(drawn.network.delay.jitter_ns.fixed());
@@ -51,7 +57,7 @@ TEST_CASE("a Raft bug's failure shrinks to a tenth of its trace and still needs 
   REQUIRE(outcome.final.failure.has_value());
   CHECK(outcome.final.failure->checker == "raft.log_safety");
   CHECK(outcome.final.records * 10 <= original.records);
-  CHECK(outcome.minimal.schedule.size() < sim::make_explicit(input, 1).schedule.size());
+  CHECK(outcome.minimal.schedule.size() < explicit_run(input, 1).schedule.size());
   CHECK(outcome.minimal.seed.has_value());
 
   // The file alone reproduces it: its seed is inside.

@@ -58,13 +58,7 @@ sim::shrink_outcome shrink_failing_run(const sim::scenario& input, std::uint64_t
   SYNCSIM_ASSERT(original.failure.has_value());
   const sim::system_definition* family = protocols::find_system_definition(input.protocol);
   SYNCSIM_ASSERT(family != nullptr);
-  const sim::workload_simplifier simplify = [family](const sim::scenario& candidate, std::uint64_t operations) {
-    return family->simpler_workloads(candidate, operations);
-  };
-  const sim::options_simplifier quiet = [family](const sim::scenario& candidate) {
-    return family->quieter_options(candidate);
-  };
-  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, simplify, quiet, limits);
+  return sim::shrink_scenario(seeded, seed, original.failure->checker, run_shrink_candidate, *family, limits);
 }
 
 namespace {
@@ -178,7 +172,7 @@ int shrink(const shrink_options& options) {
     std::cerr << "syncsim shrink: " << error.what() << "\n";
     return exit_usage;
   }
-  const shrink_sizes before = sizes_of(sim::make_explicit(input, header.seed), original);
+  const shrink_sizes before = sizes_of(sim::make_explicit(input, header.seed, *protocols::find_system_definition(input.protocol)), original);
   const shrink_sizes after = sizes_of(minimal, outcome.final);
   if (options.json) {
     nlohmann::ordered_json report = {{"checker", outcome.final.failure->checker},

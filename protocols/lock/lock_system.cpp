@@ -9,6 +9,7 @@
 #include "protocols/raft/raft_system.hpp"
 #include "protocols/bug_switches.hpp"
 #include "sim/json_walker.hpp"
+#include "sim/workload_draws.hpp"
 
 namespace protocols::lock {
 namespace {
@@ -35,46 +36,17 @@ constexpr bug_switch<lock_bugs> bug_switches[] = {
      "a deadlock abort is applied without checking that the cycle still exists"},
 };
 
-class lock_system final : public sim::system {
- public:
-  lock_system(const raft::raft_options& raft, const lock_bugs& bugs, const lock_timing& timing,
-              const lock_workload& workload, sim::time_ns deadlock_bound_ns)
-      : raft_(raft), bugs_(bugs), timing_(timing), workload_(workload), deadlock_bound_ns_(deadlock_bound_ns) {}
-  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t instance,
-                                          const sim::cluster_shape&) const override {
-    return std::make_unique<raft::raft_server>(raft_, instance, std::make_unique<lock_table>(bugs_, timing_));
-  }
-  std::unique_ptr<sim::actor> make_client(std::uint32_t index, std::uint16_t,
-                                          const sim::cluster_shape& shape) const override {
-    const bool has_resource = workload_.resource && shape.clients >= 2;
-    if (has_resource && index == shape.clients - 1) return std::make_unique<lock_resource>();
-    const std::int64_t resource = has_resource ? static_cast<std::int64_t>(shape.servers + shape.clients - 1) : -1;
-    return std::make_unique<lock_client>(workload_, resource);
-  }
-  std::string describe(sim::address, const sim::envelope& message) const override {
-    if (is_write(message)) return describe_write(message);
-    return raft::describe(message);
-  }
-  std::string report(const sim::world& state) const override {
-    return workload_.latency_report ? latency_report(state) : std::string();
-  }
-  std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
-    auto result = raft::make_consensus_checkers(shape, 1);
-    for (auto& item : make_lock_checkers(shape, deadlock_bound_ns_, workload_.lease_ns > 0)) result.push_back(std::move(item));
-    return result;
-  }
-
- private:
-  raft::raft_options raft_;
-  lock_bugs bugs_;
-  lock_timing timing_;
-  lock_workload workload_;
-  sim::time_ns deadlock_bound_ns_;
+// The scenario's workload section, read again for each run so that the
+// knobs it leaves open are drawn from that run's seed.
+struct workload_source {
+  std::string json;
+  std::string file;
 };
 
-lock_workload parse_workload(const sim::scenario& input) {
+// Every numeric knob may be a range, drawn per run (swarm testing).
+lock_workload parse_workload(const workload_source& source, sim::workload_draws& draws) {
   lock_workload workload;
-  sim::json_section section(input.workload_json, input.source_file, "/workload");
+  sim::json_section section(source.json, source.file, "/workload");
   sim::json_object& reader = section.reader();
   const std::string kind = reader.text("kind", "random");
   if (kind != "random" && kind != "ordered" && kind != "conversion") {
@@ -83,25 +55,72 @@ lock_workload parse_workload(const sim::scenario& input) {
   workload.kind = kind == "random"    ? lock_workload_kind::random
                   : kind == "ordered" ? lock_workload_kind::ordered
                                       : lock_workload_kind::conversion;
-  workload.locks = static_cast<std::uint32_t>(reader.integer("locks", workload.locks, 1, 1000));
-  workload.locks_per_transaction_max = static_cast<std::uint32_t>(
-      reader.integer("locks_per_transaction_max", workload.locks_per_transaction_max, 1, 16));
-  workload.shared_percent = static_cast<std::uint32_t>(reader.integer("shared_percent", workload.shared_percent, 0, 100));
-  workload.try_percent = static_cast<std::uint32_t>(reader.integer("try_percent", workload.try_percent, 0, 100));
-  workload.think_ns = reader.duration("think", workload.think_ns, sim::millisecond, 60 * sim::second);
-  workload.hold_ns = reader.duration("hold", workload.hold_ns, 0, 60 * sim::second);
-  workload.wait_ns = reader.duration("wait", workload.wait_ns, sim::millisecond, 600 * sim::second);
-  workload.lease_ns = reader.duration("lease", workload.lease_ns, 0, 600 * sim::second);
-  workload.request_timeout_ns =
-      reader.duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
-  workload.attempts = static_cast<std::uint32_t>(reader.integer("attempts", workload.attempts, 1, 100));
+  const auto count = [&](const char* key, std::uint32_t& field, std::uint32_t minimum, std::uint32_t maximum) {
+    field = draws.count(key, reader.count_range(key, sim::range<std::uint32_t>::exactly(field), minimum, maximum));
+  };
+  const auto duration = [&](const char* key, sim::time_ns& field, sim::time_ns minimum, sim::time_ns maximum) {
+    field = draws.duration(key, reader.duration_range(key, sim::range<sim::time_ns>::exactly(field), minimum, maximum));
+  };
+  count("locks", workload.locks, 1, 1000);
+  count("locks_per_transaction_max", workload.locks_per_transaction_max, 1, 16);
+  count("shared_percent", workload.shared_percent, 0, 100);
+  count("try_percent", workload.try_percent, 0, 100);
+  duration("think", workload.think_ns, sim::millisecond, 60 * sim::second);
+  duration("hold", workload.hold_ns, 0, 60 * sim::second);
+  duration("wait", workload.wait_ns, sim::millisecond, 600 * sim::second);
+  duration("lease", workload.lease_ns, 0, 600 * sim::second);
+  duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
+  count("attempts", workload.attempts, 1, 100);
   workload.resource = reader.boolean("resource", workload.resource);
-  workload.via_follower_percent =
-      static_cast<std::uint32_t>(reader.integer("via_follower_percent", workload.via_follower_percent, 0, 100));
+  count("via_follower_percent", workload.via_follower_percent, 0, 100);
   workload.latency_report = reader.boolean("latency_report", workload.latency_report);
   reader.finish();
   return workload;
 }
+
+lock_workload workload_for(const workload_source& source, std::uint64_t seed) {
+  sim::workload_draws draws(seed);
+  return parse_workload(source, draws);
+}
+
+class lock_system final : public sim::system {
+ public:
+  lock_system(const raft::raft_options& raft, const lock_bugs& bugs, const lock_timing& timing,
+              workload_source workload, sim::time_ns deadlock_bound_ns)
+      : raft_(raft), bugs_(bugs), timing_(timing), workload_(std::move(workload)), deadlock_bound_ns_(deadlock_bound_ns) {}
+  std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t instance,
+                                          const sim::cluster_shape&) const override {
+    return std::make_unique<raft::raft_server>(raft_, instance, std::make_unique<lock_table>(bugs_, timing_));
+  }
+  std::unique_ptr<sim::actor> make_client(std::uint32_t index, std::uint16_t,
+                                          const sim::cluster_shape& shape) const override {
+    const lock_workload workload = workload_for(workload_, shape.seed);
+    const bool has_resource = workload.resource && shape.clients >= 2;
+    if (has_resource && index == shape.clients - 1) return std::make_unique<lock_resource>();
+    const std::int64_t resource = has_resource ? static_cast<std::int64_t>(shape.servers + shape.clients - 1) : -1;
+    return std::make_unique<lock_client>(workload, resource);
+  }
+  std::string describe(sim::address, const sim::envelope& message) const override {
+    if (is_write(message)) return describe_write(message);
+    return raft::describe(message);
+  }
+  std::string report(const sim::world& state) const override {
+    return workload_for(workload_, state.config().seed).latency_report ? latency_report(state) : std::string();
+  }
+  std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
+    const bool leases = workload_for(workload_, shape.seed).lease_ns > 0;
+    auto result = raft::make_consensus_checkers(shape, 1);
+    for (auto& item : make_lock_checkers(shape, deadlock_bound_ns_, leases)) result.push_back(std::move(item));
+    return result;
+  }
+
+ private:
+  raft::raft_options raft_;
+  lock_bugs bugs_;
+  lock_timing timing_;
+  workload_source workload_;
+  sim::time_ns deadlock_bound_ns_;
+};
 
 class lock_family final : public sim::system_definition {
  public:
@@ -131,7 +150,14 @@ class lock_family final : public sim::system_definition {
     reader.finish();
     if (raft.groups != 1) throw sim::scenario_error(input.source_file, "/protocol/options/groups", "the lock manager runs one Raft group");
     const lock_bugs flags = bugs_turned_on<lock_bugs>(bug_switches, bugs);
-    return std::make_shared<lock_system>(raft, flags, timing, parse_workload(input), bound_ns);
+    const workload_source workload{input.workload_json, input.source_file};
+    workload_for(workload, 0);  // every error here, not in the middle of a run
+    return std::make_shared<lock_system>(raft, flags, timing, workload, bound_ns);
+  }
+  std::string explicit_workload(const sim::scenario& input, std::uint64_t seed) const override {
+    sim::workload_draws draws(seed);
+    parse_workload({input.workload_json, input.source_file}, draws);
+    return sim::workload_with_draws(input.workload_json, draws);
   }
 };
 

@@ -7,6 +7,7 @@
 #include "protocols/bug_switches.hpp"
 #include "sim/json_walker.hpp"
 #include "sim/shrink.hpp"
+#include "sim/workload_draws.hpp"
 
 namespace protocols::raft {
 namespace {
@@ -38,16 +39,28 @@ constexpr bug_switch<raft_bugs> bug_switches[] = {
      "neither PreVote nor CheckQuorum: a server behind a flaky link keeps deposing healthy leaders"},
 };
 
+// The scenario's workload section, read again for each run so that the
+// knobs it leaves open are drawn from that run's seed.
+struct workload_source {
+  std::string json;
+  std::string file;
+  sim::time_ns safety_end_ns = 0;
+};
+
+workload_options parse_workload(const workload_source& source, sim::workload_draws& draws);
+
 class raft_system final : public sim::system {
  public:
-  raft_system(const raft_options& options, const workload_options& workload) : options_(options), workload_(workload) {}
+  raft_system(const raft_options& options, workload_source workload)
+      : options_(options), workload_(std::move(workload)) {}
   std::uint16_t server_instances() const override { return options_.groups; }
   std::unique_ptr<sim::actor> make_server(std::uint32_t, std::uint16_t instance,
                                           const sim::cluster_shape&) const override {
     return std::make_unique<raft_server>(options_, instance, std::make_unique<kv_store>());
   }
-  std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape&) const override {
-    return std::make_unique<raft_client>(workload_, options_.groups);
+  std::unique_ptr<sim::actor> make_client(std::uint32_t, std::uint16_t, const sim::cluster_shape& shape) const override {
+    sim::workload_draws draws(shape.seed);
+    return std::make_unique<raft_client>(parse_workload(workload_, draws), options_.groups);
   }
   std::string describe(sim::address, const sim::envelope& message) const override { return raft::describe(message); }
   std::vector<std::unique_ptr<sim::checker>> make_checkers(const sim::cluster_shape& shape) const override {
@@ -56,7 +69,7 @@ class raft_system final : public sim::system {
 
  private:
   raft_options options_;
-  workload_options workload_;
+  workload_source workload_;
 };
 
 raft_options parse_options(const sim::scenario& input, const std::set<std::string>& bugs) {
@@ -68,23 +81,39 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
   return options;
 }
 
-workload_options parse_workload(const sim::scenario& input) {
+workload_source source_of(const sim::scenario& input) { return {input.workload_json, input.source_file, input.duration_ns}; }
+
+// Every numeric knob may be a range, drawn per run (swarm testing).
+workload_options parse_workload(const workload_source& source, sim::workload_draws& draws) {
   workload_options workload;
-  sim::json_section section(input.workload_json, input.source_file, "/workload");
+  sim::json_section section(source.json, source.file, "/workload");
   sim::json_object& reader = section.reader();
-  workload.keys = static_cast<std::uint32_t>(reader.integer("keys", workload.keys, 1, 1000));
-  workload.values = static_cast<std::uint32_t>(reader.integer("values", workload.values, 1, 1'000'000));
-  workload.read_percent = static_cast<std::uint32_t>(reader.integer("read_percent", workload.read_percent, 0, 100));
-  workload.request_interval_ns =
-      reader.duration("request_interval", workload.request_interval_ns, sim::millisecond, 60 * sim::second);
-  workload.request_timeout_ns =
-      reader.duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
-  workload.attempts = static_cast<std::uint32_t>(reader.integer("attempts", workload.attempts, 1, 100));
-  workload.operations_max =
-      static_cast<std::uint64_t>(reader.integer("operations_max", 0, 0, std::int64_t{1} << 40));
-  workload.safety_end_ns = input.duration_ns;
+  workload.keys = draws.count("keys", reader.count_range("keys", sim::range<std::uint32_t>::exactly(workload.keys), 1, 1000));
+  workload.values =
+      draws.count("values", reader.count_range("values", sim::range<std::uint32_t>::exactly(workload.values), 1, 1'000'000));
+  workload.read_percent = draws.count(
+      "read_percent", reader.count_range("read_percent", sim::range<std::uint32_t>::exactly(workload.read_percent), 0, 100));
+  workload.request_interval_ns = draws.duration(
+      "request_interval", reader.duration_range("request_interval", sim::range<sim::time_ns>::exactly(workload.request_interval_ns),
+                                                sim::millisecond, 60 * sim::second));
+  workload.request_timeout_ns = draws.duration(
+      "request_timeout", reader.duration_range("request_timeout", sim::range<sim::time_ns>::exactly(workload.request_timeout_ns),
+                                               sim::millisecond, 60 * sim::second));
+  workload.attempts =
+      draws.count("attempts", reader.count_range("attempts", sim::range<std::uint32_t>::exactly(workload.attempts), 1, 100));
+  workload.operations_max = static_cast<std::uint64_t>(draws.integer(
+      "operations_max", reader.integer_range("operations_max", sim::range<std::int64_t>::exactly(0), 0, std::int64_t{1} << 40)));
+  workload.safety_end_ns = source.safety_end_ns;
   reader.finish();
   return workload;
+}
+
+// The fewest keys any seed may draw; checked against the groups once, at
+// configuration.
+std::uint32_t keys_minimum(const sim::scenario& input) {
+  sim::json_section section(input.workload_json, input.source_file, "/workload");
+  sim::json_object& reader = section.reader();
+  return reader.count_range("keys", sim::range<std::uint32_t>::exactly(workload_options{}.keys), 1, 1000).minimum;
 }
 
 class raft_family final : public sim::system_definition {
@@ -100,22 +129,30 @@ class raft_family final : public sim::system_definition {
   std::shared_ptr<const sim::system> configure(const sim::scenario& input,
                                                const std::set<std::string>& bugs) const override {
     const raft_options options = parse_options(input, bugs);
-    const workload_options workload = parse_workload(input);
-    if (workload.keys < options.groups) {
+    sim::workload_draws validation(0);
+    parse_workload(source_of(input), validation);  // every error here, not in the middle of a run
+    const std::uint32_t keys = keys_minimum(input);
+    if (keys < options.groups) {
       throw sim::scenario_error(input.source_file, "/workload/keys",
                                 "every Raft group needs a key: " + std::to_string(options.groups) + " groups but " +
-                                    std::to_string(workload.keys) + " keys");
+                                    std::to_string(keys) + " keys");
     }
-    return std::make_shared<raft_system>(options, workload);
+    return std::make_shared<raft_system>(options, source_of(input));
   }
   std::vector<std::string> simpler_workloads(const sim::scenario& input,
                                              std::uint64_t operations_per_client_max) const override {
-    const workload_options current = parse_workload(input);
+    sim::workload_draws draws(input.seed.value_or(0));
+    const workload_options current = parse_workload(source_of(input), draws);
     std::vector<std::string> result;
     for (const std::uint64_t cap : sim::operation_caps(operations_per_client_max, current.operations_max)) {
       result.push_back(sim::json_with_value(input.workload_json, "operations_max", std::to_string(cap)));
     }
     return result;
+  }
+  std::string explicit_workload(const sim::scenario& input, std::uint64_t seed) const override {
+    sim::workload_draws draws(seed);
+    parse_workload(source_of(input), draws);
+    return sim::workload_with_draws(input.workload_json, draws);
   }
   // Heartbeats are most of a quiet Raft run's events: a third and a half of
   // the shortest election timeout still keep a healthy leader's followers.

@@ -1,0 +1,55 @@
+#include "sim/workload_draws.hpp"
+
+#include "sim/assert.hpp"
+#include "sim/hash.hpp"
+#include "sim/json_walker.hpp"
+#include "sim/prng.hpp"
+
+namespace sim {
+namespace {
+
+// The swarm stream's index 0 draws the cluster and the network
+// (resolve_run_config); the workload's knobs are keyed off index 1.
+constexpr std::uint64_t workload_knobs_stream_index = 1;
+
+}  // namespace
+
+workload_draws::workload_draws(std::uint64_t seed)
+    : key_(prng::stream(seed, stream_purpose::swarm, workload_knobs_stream_index).next()) {}
+
+std::int64_t workload_draws::draw_between(const std::string& key, std::int64_t minimum, std::int64_t maximum) const {
+  SYNCSIM_ASSERT(minimum < maximum);
+  const std::uint64_t span = static_cast<std::uint64_t>(maximum) - static_cast<std::uint64_t>(minimum);
+  SYNCSIM_ASSERT(span < UINT64_MAX);
+  const keyed_draws source(key_);
+  return static_cast<std::int64_t>(static_cast<std::uint64_t>(minimum) + source.below(hash_string(key), span + 1));
+}
+
+std::uint32_t workload_draws::count(const std::string& key, const range<std::uint32_t>& knob) {
+  if (knob.minimum == knob.maximum) return knob.minimum;
+  const auto value = static_cast<std::uint32_t>(draw_between(key, knob.minimum, knob.maximum));
+  drawn_.emplace_back(key, std::to_string(value));
+  return value;
+}
+
+std::int64_t workload_draws::integer(const std::string& key, const range<std::int64_t>& knob) {
+  if (knob.minimum == knob.maximum) return knob.minimum;
+  const std::int64_t value = draw_between(key, knob.minimum, knob.maximum);
+  drawn_.emplace_back(key, std::to_string(value));
+  return value;
+}
+
+time_ns workload_draws::duration(const std::string& key, const range<time_ns>& knob) {
+  if (knob.minimum == knob.maximum) return knob.minimum;
+  const time_ns value = draw_between(key, knob.minimum, knob.maximum);
+  drawn_.emplace_back(key, "\"" + format_duration(value) + "\"");
+  return value;
+}
+
+std::string workload_with_draws(const std::string& workload_json, const workload_draws& draws) {
+  std::string result = workload_json;
+  for (const auto& [key, value] : draws.drawn()) result = json_with_value(result, key, value);
+  return result;
+}
+
+}  // namespace sim
