@@ -41,7 +41,10 @@ std::int64_t workload_draws::integer(const std::string& key, const range<std::in
 
 time_ns workload_draws::duration(const std::string& key, const range<time_ns>& knob) {
   if (knob.minimum == knob.maximum) return knob.minimum;
-  const time_ns value = draw_between(key, knob.minimum, knob.maximum);
+  // Whole microseconds when both bounds are: "23285us" reads better than
+  // nanoseconds, and a microsecond is finer than any workload knob needs.
+  const time_ns unit = knob.minimum % microsecond == 0 && knob.maximum % microsecond == 0 ? microsecond : 1;
+  const time_ns value = unit * draw_between(key, knob.minimum / unit, knob.maximum / unit);
   drawn_.emplace_back(key, "\"" + format_duration(value) + "\"");
   return value;
 }

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <random>
 
+#include "sim/assert.hpp"
 #include "sim/simulation.hpp"
 #include "protocols/lock/lock_render.hpp"
 #include "protocols/registry.hpp"
@@ -31,11 +32,30 @@ struct run_options {
   std::vector<std::string> bugs;
 };
 
-nlohmann::ordered_json summary_json(const sim::scenario& input, std::uint64_t seed,
+// What this seed drew of the knobs a scenario may leave open: the cluster's
+// size and the workload (the network's and the faults' draws are in the
+// trace).
+struct drawn_run {
+  std::uint32_t servers = 0;
+  std::uint32_t clients = 0;
+  std::string workload_json;
+};
+
+drawn_run drawn_of(const sim::scenario& input, const sim::simulation& simulation) {
+  const sim::run_config& config = simulation.state().config();
+  const sim::system_definition* family = protocols::find_system_definition(input.protocol);
+  SYNCSIM_ASSERT(family != nullptr);
+  return {config.servers, config.clients, family->explicit_workload(input, config.seed)};
+}
+
+nlohmann::ordered_json summary_json(const sim::scenario& input, std::uint64_t seed, const drawn_run& drawn,
                                     const sim::run_result& result, const std::string& replay) {
   nlohmann::ordered_json summary;
   summary["scenario"] = input.name.empty() ? input.source_file : input.name;
   summary["seed"] = seed;
+  summary["servers"] = drawn.servers;
+  summary["clients"] = drawn.clients;
+  summary["workload"] = nlohmann::ordered_json::parse(drawn.workload_json);
   summary["result"] = result.passed() ? "pass" : "violation";
   summary["simulated_ns"] = result.simulated_ns;
   summary["events"] = result.events;
@@ -72,12 +92,17 @@ std::string seconds_text(sim::time_ns duration) {
   return std::to_string(milliseconds / 1000) + "." + fraction + "s";
 }
 
-void print_summary(const sim::scenario& input, std::uint64_t seed, const sim::run_result& result,
-                   const std::string& replay) {
+// The workload on one line: the canonical text without its newlines.
+std::string one_line(const std::string& json_text) { return nlohmann::json::parse(json_text).dump(); }
+
+void print_summary(const sim::scenario& input, std::uint64_t seed, const drawn_run& drawn,
+                   const sim::run_result& result, const std::string& replay) {
   const sim::network_statistics& network = result.network;
   std::cout << "scenario         " << (input.name.empty() ? input.source_file : input.name) << " ("
             << input.protocol << ")\n"
             << "seed             " << seed << "\n"
+            << "cluster          " << drawn.servers << " servers, " << drawn.clients << " clients\n"
+            << "workload         " << one_line(drawn.workload_json) << "\n"
             << "simulated time   " << seconds_text(result.simulated_ns) << "\n"
             << "events           " << result.events << "\n"
             << "messages         sent " << network.sent << ", delivered " << network.delivered << ", dropped "
@@ -166,13 +191,14 @@ int run(const run_options& options) {
     }
   }
   const std::string replay = replay_command(input, seed, options.bugs);
+  const drawn_run drawn = drawn_of(input, simulation);
   if (options.json) {
-    nlohmann::ordered_json summary = summary_json(input, seed, result, replay);
+    nlohmann::ordered_json summary = summary_json(input, seed, drawn, result, replay);
     const std::string report = behaviour->report(simulation.state());
     if (!report.empty()) summary["report"] = report;
     std::cout << summary.dump(2) << "\n";
   } else {
-    print_summary(input, seed, result, replay);
+    print_summary(input, seed, drawn, result, replay);
     std::cout << behaviour->report(simulation.state());
   }
   if (writer && input.protocol == "lock") write_deadlock_pictures(input, seed, options.trace_path, options.json);
