@@ -308,6 +308,53 @@ bool compress_time(shrinker& state) {
   return changed;
 }
 
+// Shortens each fault that reverts by itself (a crash, a pause, an
+// isolation): while a server is away, the others' timers keep firing and
+// their messages to it keep being dropped, and the faults after it wait for
+// it to return. Once shorter, compress_time can move those faults earlier.
+bool shorter_faults(shrinker& state) {
+  bool changed = false;
+  for (std::size_t index = 0; index < state.current().schedule.size() && !state.out_of_runs(); ++index) {
+    const std::optional<time_ns> duration = state.current().schedule[index].duration_ns;
+    if (!duration) continue;
+    for (const time_ns shorter : {*duration / 4, *duration / 2, *duration - *duration / 4}) {
+      if (shorter < millisecond) continue;
+      scenario candidate = state.current();
+      candidate.schedule[index].duration_ns = shorter;
+      if (state.attempt(candidate, "fault #" + std::to_string(index) + " lasts " + format_duration(shorter))) {
+        changed = true;
+        break;
+      }
+    }
+  }
+  return changed;
+}
+
+// Shortens what each trigger's faults last, while the triggers still fire
+// at the moments that matter: a quarter, a half or three quarters of both
+// bounds, with other seeds if the current one stops failing.
+bool shorter_trigger_faults(shrinker& state) {
+  bool changed = false;
+  for (std::size_t index = 0; index < state.current().triggers.size() && !state.out_of_runs(); ++index) {
+    const std::optional<range<time_ns>> duration = state.current().triggers[index].duration_ns;
+    if (!duration) continue;
+    for (const auto& [numerator, denominator] : {std::pair{1, 4}, std::pair{1, 2}, std::pair{3, 4}}) {
+      const range<time_ns> shorter = {duration->minimum * numerator / denominator,
+                                      duration->maximum * numerator / denominator};
+      if (shorter.minimum < millisecond) continue;
+      scenario candidate = state.current();
+      candidate.triggers[index].duration_ns = shorter;
+      if (state.attempt_reseeded(candidate, "trigger #" + std::to_string(index) + "'s faults last " +
+                                                format_duration(shorter.minimum) + " to " +
+                                                format_duration(shorter.maximum))) {
+        changed = true;
+        break;
+      }
+    }
+  }
+  return changed;
+}
+
 // The same small scenario under other seeds: the seed still chooses every
 // timer, delay and client operation, and another seed may hit the same bug
 // sooner. The shortest failing trace wins.
@@ -372,7 +419,8 @@ namespace {
 // One greedy descent, trying `seeds_tried` other seeds at each pass.
 shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std::string& checker,
                            const shrink_runner& runner, const shrink_trial& original, const system_definition& family,
-                           const shrink_limits& limits, std::uint64_t seeds_tried) {
+                           const shrink_limits& limits) {
+  const std::uint64_t seeds_tried = limits.other_seeds;
   shrinker state(checker, runner, limits);
   shrink_outcome outcome;
   outcome.original = original;
@@ -385,8 +433,26 @@ shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std:
   }
   cut_after_failure(state);
   // While the triggers still choose faults by what happens, other seeds
-  // draw other fault sequences; after this they are fixed.
-  if (other_seeds(state, seeds_tried)) cut_after_failure(state);
+  // draw other fault sequences, and a quieter protocol or a smaller cluster
+  // still meets its faults at the right moments; once the faults are fixed
+  // times, changing the timing of the run mostly makes them miss.
+  // Simpler structure first, while the failure may still come late; then
+  // other seeds find the soonest failure of the simpler run.
+  for (bool changed = true; changed && !state.out_of_runs();) {
+    changed = false;
+    if (!state.current().triggers.empty()) {
+      changed |= fewer_processes(state);
+      changed |= smaller_workload(state, family);
+      changed |= kinder_network(state);
+      changed |= quieter_protocol(state, family);
+      changed |= shorter_trigger_faults(state);
+    }
+    if (other_seeds(state, seeds_tried)) {
+      changed = true;
+      cut_after_failure(state);
+    }
+    if (state.current().triggers.empty()) break;
+  }
   if (!state.current().triggers.empty()) {
     // A trigger's faults as scheduled ones: each can then be dropped or
     // moved alone.
@@ -408,6 +474,7 @@ shrink_outcome shrink_once(const scenario& input, std::uint64_t seed, const std:
     changed |= drop_faults(state);
     changed |= drop_triggers(state);
     changed |= fewer_processes(state);
+    changed |= shorter_faults(state);
     changed |= compress_time(state);
     changed |= smaller_workload(state, family);
     changed |= kinder_network(state);
@@ -431,12 +498,21 @@ shrink_outcome shrink_scenario(const scenario& input, std::uint64_t seed, const 
                                const shrink_limits& limits) {
   const shrink_trial original = runner(input);
   SYNCSIM_ASSERT(original.failure.has_value());
-  std::vector<std::uint64_t> portfolio = {limits.other_seeds / 16, limits.other_seeds / 4, limits.other_seeds};
-  portfolio.erase(std::unique(portfolio.begin(), portfolio.end()), portfolio.end());
+  // The first descents are cheap and quick to commit; the last searches
+  // wider at each step.
+  const std::pair<std::uint64_t, std::uint64_t> portfolio[] = {{limits.other_seeds / 16, limits.reseeds / 4},
+                                                               {limits.other_seeds / 4, limits.reseeds / 4},
+                                                               {limits.other_seeds, limits.reseeds}};
   std::optional<shrink_outcome> best;
   std::uint64_t runs = 1;
-  for (const std::uint64_t seeds_tried : portfolio) {
-    shrink_outcome outcome = shrink_once(input, seed, checker, runner, original, family, limits, seeds_tried);
+  std::vector<shrink_limits> tried;
+  for (const auto& [other_seeds, reseeds] : portfolio) {
+    shrink_limits descent = limits;
+    descent.other_seeds = other_seeds;
+    descent.reseeds = reseeds;
+    if (std::find(tried.begin(), tried.end(), descent) != tried.end()) continue;
+    tried.push_back(descent);
+    shrink_outcome outcome = shrink_once(input, seed, checker, runner, original, family, descent);
     runs += outcome.runs;
     if (!best || outcome.final.records < best->final.records) best = std::move(outcome);
   }

@@ -34,14 +34,16 @@ struct shrink_trial {
 
 using shrink_runner = std::function<shrink_trial(const scenario& candidate)>;
 
+// The shrinker makes three greedy descents and keeps the shortest failure:
+// the first tries other_seeds / 16 other seeds and reseeds / 4 reseeds, the
+// second other_seeds / 4 and reseeds, the third other_seeds and reseeds.
 struct shrink_limits {
-  // Per descent: the shrinker makes three, trying other_seeds / 16,
-  // other_seeds / 4 and other_seeds other seeds, and keeps the shortest.
-  std::uint64_t runs_max = 5000;
+  std::uint64_t runs_max = 5000;  // per descent
   // Seeds 1..N tried on the reduced scenario in each pass.
   std::uint64_t other_seeds = 256;
   // Seeds 1..N tried on a structural change that passes with the current seed.
-  std::uint64_t reseeds = 8;
+  std::uint64_t reseeds = 32;
+  friend bool operator==(const shrink_limits&, const shrink_limits&) = default;
 };
 
 struct shrink_outcome {

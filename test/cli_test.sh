@@ -117,20 +117,20 @@ fi
 # failing seed, JSON and JUnit for CI, shards, and usage errors.
 swarm="$source_dir/scenarios/raft-swarm.json"
 expect 0 "result           pass" -- "$syncsim" fuzz "$swarm" --seeds 6 --jobs 2 --self-check 1/2
-expect 1 "reproduce: syncsim run $swarm --seed 1 --bug raft.no_log_check" -- \
+expect 1 "reproduce: syncsim run $swarm --seed 4 --bug raft.no_log_check" -- \
   "$syncsim" fuzz "$swarm" --seeds 4 --jobs 2 --bug raft.no_log_check --out "$work/sweep" --junit "$work/junit.xml" --corpus "$work/corpus.jsonl"
-expect 0 "identical" -- "$syncsim" replay "$work/sweep/raft-swarm-seed-1.trace.jsonl"
+expect 0 "identical" -- "$syncsim" replay "$work/sweep/raft-swarm-seed-4.trace.jsonl"
 expect 0 '<failure type="raft.log_safety"' -- cat "$work/junit.xml"
 expect 0 '"expect":"violation"' -- cat "$work/corpus.jsonl"
-expect 1 '"seeds_per_second"' -- "$syncsim" fuzz "$swarm" --seeds 4 --shard 1/2 --bug raft.no_log_check --json --out "$work/sweep2"
-expect 1 '"seeds": 2,' -- "$syncsim" fuzz "$swarm" --seeds 4 --shard 1/2 --bug raft.no_log_check --json --out "$work/sweep2"
+expect 1 '"seeds_per_second"' -- "$syncsim" fuzz "$swarm" --seeds 4 --shard 0/2 --bug raft.no_log_check --json --out "$work/sweep2"
+expect 1 '"seeds": 2,' -- "$syncsim" fuzz "$swarm" --seeds 4 --shard 0/2 --bug raft.no_log_check --json --out "$work/sweep2"
 expect 2 "--shard: expected I/N with 0 <= I < N" -- "$syncsim" fuzz "$swarm" --shard 2/2
 expect 2 "--time: expected a duration" -- "$syncsim" fuzz "$swarm" --time soon
 expect 2 "--self-check: expected a share" -- "$syncsim" fuzz "$swarm" --self-check half
 expect 2 "unknown bug switch" -- "$syncsim" fuzz "$swarm" --bug raft.no_such_bug
 
 # Shrinking: a smaller scenario naming its seed, which fails on its own.
-expect 0 "raft.log_safety still fails" -- "$syncsim" shrink "$work/sweep/raft-swarm-seed-1.trace.jsonl" -o "$work/small.json"
+expect 0 "raft.log_safety still fails" -- "$syncsim" shrink "$work/sweep/raft-swarm-seed-4.trace.jsonl" -o "$work/small.json"
 expect 1 "VIOLATION of raft.log_safety" -- "$syncsim" run "$work/small.json"
 expect 2 "there is no failure to shrink" -- "$syncsim" shrink "$work/a.jsonl"
 expect 2 "cannot open the trace" -- "$syncsim" shrink "$work/none.jsonl"

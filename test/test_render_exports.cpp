@@ -57,7 +57,7 @@ std::string failing_trace() {
   sim::scenario input = sim::load_scenario_file(test_support::source_path("scenarios/raft-swarm.json"));
   input.bugs = {"raft.no_log_check"};
   const std::string path = test_support::temporary_path("render-failing.jsonl");
-  test_support::write_trace(path, input, 1);
+  test_support::write_trace(path, input, 4);
   return path;
 }
 

@@ -49,15 +49,15 @@ TEST_CASE("operation caps try 1, 2, 4 ... and then what the failing run used") {
 TEST_CASE("a Raft bug's failure shrinks to a tenth of its trace and still needs the bug") {
   sim::scenario input = scenario_named("raft-swarm.json");
   input.bugs = {"raft.no_log_check"};
-  const sim::run_result original = test_support::run_scenario(input, 1);
+  const sim::run_result original = test_support::run_scenario(input, 4);
   REQUIRE_FALSE(original.passed());
   REQUIRE(original.failure->checker == "raft.log_safety");
 
-  const sim::shrink_outcome outcome = tools::shrink_failing_run(input, 1, {});
+  const sim::shrink_outcome outcome = tools::shrink_failing_run(input, 4, {});
   REQUIRE(outcome.final.failure.has_value());
   CHECK(outcome.final.failure->checker == "raft.log_safety");
   CHECK(outcome.final.records * 10 <= original.records);
-  CHECK(outcome.minimal.schedule.size() < explicit_run(input, 1).schedule.size());
+  CHECK(outcome.minimal.schedule.size() < explicit_run(input, 4).schedule.size());
   CHECK(outcome.minimal.seed.has_value());
 
   // The file alone reproduces it: its seed is inside.

@@ -206,6 +206,9 @@ void add_shrink_command(CLI::App& app, int& exit_code) {
   command->add_option("--other-seeds", options->limits.other_seeds,
                       "Also try the reduced scenario under seeds 1..N and keep the shortest failure (default 256; 0 "
                       "keeps the failing seed)");
+  command->add_option("--reseeds", options->limits.reseeds,
+                      "A reduction that stops failing under the current seed is tried under seeds 1..N (default " +
+                          std::to_string(sim::shrink_limits{}.reseeds) + ")");
   command->add_flag("--json", options->json, "Print the report as one JSON object");
   command->footer(exit_codes_help);
   command->callback([options, &exit_code] { exit_code = shrink(*options); });
