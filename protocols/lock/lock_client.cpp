@@ -38,6 +38,11 @@ void lock_client::plan_transaction(const sim::step_context& context) {
 }
 
 void lock_client::start_transaction(const sim::step_context& context, sim::effects& out) {
+  const bool capped = workload_.transactions_max > 0 && started_ >= workload_.transactions_max;
+  if (capped && context.local_time_ns < workload_.safety_end_ns) {
+    return out.set_timer(think_timer, workload_.safety_end_ns - context.local_time_ns);
+  }
+  started_++;
   plan_transaction(context);
   held_.clear();
   giving_up_ = false;
@@ -215,7 +220,7 @@ std::uint64_t lock_client::hash_value() const {
   for (const held& item : held_) result.add_string(item.lock).add(item.exclusive).add(item.token);
   result.add(position_).add(static_cast<std::uint64_t>(phase_)).add(giving_up_).add(sequence_);
   result.add_string(function_).add_string(key_).add_string(command_).add(attempt_).add(via_follower_);
-  return result.add(static_cast<std::uint64_t>(target_)).add(static_cast<std::uint64_t>(started_ns_)).add(completed_).value();
+  return result.add(static_cast<std::uint64_t>(target_)).add(static_cast<std::uint64_t>(started_ns_)).add(completed_).add(started_).value();
 }
 
 }  // namespace protocols::lock

@@ -37,6 +37,11 @@ struct lock_workload {
   // which forwards them (the seed's follower path); their invokes say so.
   std::uint32_t via_follower_percent = 0;
   bool latency_report = false;  // the run's summary ends with the latency table
+  // At most this many transactions per client in the safety phase (0: no
+  // limit); the client resumes after the heal, so liveness is still asked
+  // of a working system. `syncsim shrink` lowers it.
+  std::uint64_t transactions_max = 0;
+  sim::time_ns safety_end_ns = 0;
   friend bool operator==(const lock_workload&, const lock_workload&) = default;
 };
 
@@ -97,6 +102,7 @@ class lock_client final : public sim::actor_value<lock_client> {
   std::int64_t target_ = -1;  // the server believed to lead, or -1
   bool via_follower_ = false;  // the request in flight goes through a follower
   std::uint64_t completed_ = 0;
+  std::uint64_t started_ = 0;  // transactions begun
 };
 
 }  // namespace protocols::lock

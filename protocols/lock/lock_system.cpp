@@ -9,6 +9,7 @@
 #include "protocols/raft/raft_system.hpp"
 #include "protocols/bug_switches.hpp"
 #include "sim/json_walker.hpp"
+#include "sim/shrink.hpp"
 #include "sim/workload_draws.hpp"
 
 namespace protocols::lock {
@@ -41,7 +42,10 @@ constexpr bug_switch<lock_bugs> bug_switches[] = {
 struct workload_source {
   std::string json;
   std::string file;
+  sim::time_ns safety_end_ns = 0;
 };
+
+workload_source source_of(const sim::scenario& input) { return {input.workload_json, input.source_file, input.duration_ns}; }
 
 // Every numeric knob may be a range, drawn per run (swarm testing).
 lock_workload parse_workload(const workload_source& source, sim::workload_draws& draws) {
@@ -74,6 +78,9 @@ lock_workload parse_workload(const workload_source& source, sim::workload_draws&
   workload.resource = reader.boolean("resource", workload.resource);
   count("via_follower_percent", workload.via_follower_percent, 0, 100);
   workload.latency_report = reader.boolean("latency_report", workload.latency_report);
+  workload.transactions_max = static_cast<std::uint64_t>(draws.integer(
+      "transactions_max", reader.integer_range("transactions_max", sim::range<std::int64_t>::exactly(0), 0, std::int64_t{1} << 40)));
+  workload.safety_end_ns = source.safety_end_ns;
   reader.finish();
   return workload;
 }
@@ -150,14 +157,37 @@ class lock_family final : public sim::system_definition {
     reader.finish();
     if (raft.groups != 1) throw sim::scenario_error(input.source_file, "/protocol/options/groups", "the lock manager runs one Raft group");
     const lock_bugs flags = bugs_turned_on<lock_bugs>(bug_switches, bugs);
-    const workload_source workload{input.workload_json, input.source_file};
+    const workload_source workload = source_of(input);
     workload_for(workload, 0);  // every error here, not in the middle of a run
     return std::make_shared<lock_system>(raft, flags, timing, workload, bound_ns);
   }
   std::string explicit_workload(const sim::scenario& input, std::uint64_t seed) const override {
     sim::workload_draws draws(seed);
-    parse_workload({input.workload_json, input.source_file}, draws);
+    parse_workload(source_of(input), draws);
     return sim::workload_with_draws(input.workload_json, draws);
+  }
+  // Fewer transactions (the shrinker counts operations, an upper bound on
+  // transactions), then a plainer mix: one lock per transaction, no
+  // try-locks, nothing through followers, fewer locks.
+  std::vector<std::string> simpler_workloads(const sim::scenario& input,
+                                             std::uint64_t operations_per_client_max) const override {
+    const lock_workload current = workload_for(source_of(input), input.seed.value_or(0));
+    std::vector<std::string> result;
+    for (const std::uint64_t cap : sim::operation_caps(operations_per_client_max, current.transactions_max)) {
+      result.push_back(sim::json_with_value(input.workload_json, "transactions_max", std::to_string(cap)));
+    }
+    const auto fewer = [&](const char* key, std::uint32_t value, std::uint32_t simpler) {
+      if (value > simpler) result.push_back(sim::json_with_value(input.workload_json, key, std::to_string(simpler)));
+    };
+    fewer("locks_per_transaction_max", current.locks_per_transaction_max, 1);
+    fewer("try_percent", current.try_percent, 0);
+    fewer("via_follower_percent", current.via_follower_percent, 0);
+    fewer("locks", current.locks, 1);
+    if (current.locks > 2) fewer("locks", current.locks, current.locks - 1);
+    return result;
+  }
+  std::vector<std::string> quieter_options(const sim::scenario& input) const override {
+    return raft::quieter_raft_options(input);
   }
 };
 

@@ -154,18 +154,8 @@ class raft_family final : public sim::system_definition {
     parse_workload(source_of(input), draws);
     return sim::workload_with_draws(input.workload_json, draws);
   }
-  // Heartbeats are most of a quiet Raft run's events: a third and a half of
-  // the shortest election timeout still keep a healthy leader's followers.
   std::vector<std::string> quieter_options(const sim::scenario& input) const override {
-    sim::json_section section(input.protocol_options_json, input.source_file, "/protocol/options");
-    const raft_options current = read_raft_options(section.reader(), input);
-    std::vector<std::string> result;
-    for (const sim::time_ns heartbeat : {current.election_timeout_min_ns / 2, current.election_timeout_min_ns / 3}) {
-      if (heartbeat <= current.heartbeat_ns) continue;
-      result.push_back(
-          sim::json_with_value(input.protocol_options_json, "heartbeat", "\"" + sim::format_duration(heartbeat) + "\""));
-    }
-    return result;
+    return quieter_raft_options(input);
   }
 };
 
@@ -194,6 +184,20 @@ raft_options read_raft_options(sim::json_object& reader, const sim::scenario& in
                               "the heartbeat must be shorter than the smallest election timeout");
   }
   return options;
+}
+
+// Heartbeats are most of a quiet Raft run's events: a third and a half of
+// the shortest election timeout still keep a healthy leader's followers.
+std::vector<std::string> quieter_raft_options(const sim::scenario& input) {
+  sim::json_section section(input.protocol_options_json, input.source_file, "/protocol/options");
+  const raft_options current = read_raft_options(section.reader(), input);
+  std::vector<std::string> result;
+  for (const sim::time_ns heartbeat : {current.election_timeout_min_ns / 2, current.election_timeout_min_ns / 3}) {
+    if (heartbeat <= current.heartbeat_ns) continue;
+    result.push_back(
+        sim::json_with_value(input.protocol_options_json, "heartbeat", "\"" + sim::format_duration(heartbeat) + "\""));
+  }
+  return result;
 }
 
 const sim::system_definition& raft_definition() {

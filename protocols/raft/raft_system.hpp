@@ -15,5 +15,8 @@ const sim::system_definition& raft_definition();
 // Raft's own options from a protocol's options object (unknown keys left for
 // the caller, which may read its own and then finish), bug switches off.
 raft_options read_raft_options(sim::json_object& reader, const sim::scenario& input);
+// Option texts with longer heartbeats, for `syncsim shrink` (the lock
+// manager runs on the same options).
+std::vector<std::string> quieter_raft_options(const sim::scenario& input);
 
 }  // namespace protocols::raft
