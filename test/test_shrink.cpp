@@ -97,3 +97,23 @@ TEST_CASE("a failure reached through triggers shrinks to a tenth too") {
   fixed.bugs.clear();
   CHECK(test_support::run_scenario(fixed, *outcome.minimal.seed).passed());
 }
+
+// The lock manager offers its own reductions: fewer transactions per client
+// and a plainer mix.
+TEST_CASE("a lock manager failure shrinks with the family's own workload reductions") {
+  sim::scenario input = scenario_named("lock-swarm.json");
+  input.bugs = {"lock.no_session_dedup"};
+  const sim::run_result original = test_support::run_scenario(input, 1);
+  REQUIRE_FALSE(original.passed());
+  REQUIRE(original.failure->checker == "lock.replicated_state");
+
+  const sim::shrink_outcome outcome = tools::shrink_failing_run(input, 1, {});
+  REQUIRE(outcome.final.failure.has_value());
+  CHECK(outcome.final.failure->checker == "lock.replicated_state");
+  CHECK(outcome.final.records * 5 <= original.records);
+  CHECK(outcome.minimal.workload_json.find("\"transactions_max\"") != std::string::npos);
+
+  sim::scenario fixed = outcome.minimal;
+  fixed.bugs.clear();
+  CHECK(test_support::run_scenario(fixed, *outcome.minimal.seed).passed());
+}
