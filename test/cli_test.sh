@@ -64,7 +64,7 @@ expect 0 ": ok" -- "$syncsim" validate "${shipped[@]}"
 
 # A bug switch turned on from the command line is caught, with a replay line.
 expect 1 "replay with      syncsim run --seed" -- bash -c "for seed in \$(seq 1 50); do \"$syncsim\" run --seed \$seed --bug ping.unsynced_boot_count || exit \$?; done"
-expect 2 "/bugs/0: unknown bug switch" -- "$syncsim" run --seed 1 --bug raft.nothing
+expect 2 "--bug: unknown bug switch \"raft.nothing\"" -- "$syncsim" run --seed 1 --bug raft.nothing
 
 # Usage errors exit 2; help exits 0 and documents the exit codes.
 expect 2 "" -- "$syncsim" run --no-such-flag
@@ -127,7 +127,7 @@ expect 1 '"seeds": 2,' -- "$syncsim" fuzz "$swarm" --seeds 4 --shard 0/2 --bug r
 expect 2 "--shard: expected I/N with 0 <= I < N" -- "$syncsim" fuzz "$swarm" --shard 2/2
 expect 2 "--time: expected a duration" -- "$syncsim" fuzz "$swarm" --time soon
 expect 2 "--self-check: expected a share" -- "$syncsim" fuzz "$swarm" --self-check half
-expect 2 "unknown bug switch" -- "$syncsim" fuzz "$swarm" --bug raft.no_such_bug
+expect 2 "--bug: unknown bug switch \"raft.no_such_bug\"" -- "$syncsim" fuzz "$swarm" --bug raft.no_such_bug
 
 # Shrinking: a smaller scenario naming its seed, which fails on its own.
 expect 0 "raft.log_safety still fails" -- "$syncsim" shrink "$work/sweep/raft-swarm-seed-4.trace.jsonl" -o "$work/small.json"

@@ -76,9 +76,7 @@ sim::fuzz_plan make_plan(const fuzz_options& options, std::vector<std::string>& 
   sim::fuzz_plan plan;
   for (const std::string& path : options.scenario_paths) {
     sim::scenario input = load_scenario_or_default(path);
-    for (const std::string& bug : options.bugs) {
-      if (std::find(input.bugs.begin(), input.bugs.end(), bug) == input.bugs.end()) input.bugs.push_back(bug);
-    }
+    add_bug_switches(input, options.bugs);
     std::shared_ptr<const sim::system> behaviour = protocols::configure_system(input);
     names.push_back(scenario_label(input));
     plan.targets.push_back({std::move(input), std::move(behaviour)});

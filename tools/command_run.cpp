@@ -151,9 +151,7 @@ int run(const run_options& options) {
   std::shared_ptr<const sim::system> behaviour;
   try {
     input = load_scenario_or_default(options.scenario_path);
-    for (const std::string& bug : options.bugs) {
-      if (std::find(input.bugs.begin(), input.bugs.end(), bug) == input.bugs.end()) input.bugs.push_back(bug);
-    }
+    add_bug_switches(input, options.bugs);
     behaviour = protocols::configure_system(input);
   } catch (const sim::scenario_error& error) {
     std::cerr << "syncsim run: " << error.what() << "\n";
