@@ -124,14 +124,18 @@ void search::unlift(std::size_t call) {
 // complete, but an unknown write is linearized only when a known outcome
 // needs it, not eagerly and then undone in every combination.
 // Operations of unknown outcome never return, so two with the same function
-// and input that are both candidates are interchangeable: trying the later
-// one repeats what trying the earlier one did. Every entry ahead of `call`
-// in the list is an unlinearized call (the scan stops at the first return).
+// and input (and client, for a model that reads it) that are both
+// candidates are interchangeable: trying the later one repeats what trying
+// the earlier one did. Every entry ahead of `call` in the list is an
+// unlinearized call (the scan stops at the first return).
 bool search::has_earlier_twin(std::size_t call) const {
   const operation& target = *operations_[entries_[call].operation];
   for (std::size_t position = head_; position != call; position = entries_[position].next) {
     const operation& other = *operations_[entries_[position].operation];
-    if (!other.output_known && other.function == target.function && other.input == target.input) return true;
+    const bool same_client = other.client == target.client || !model_.reads_client();
+    if (!other.output_known && other.function == target.function && other.input == target.input && same_client) {
+      return true;
+    }
   }
   return false;
 }

@@ -55,6 +55,9 @@ class model {
   // An operation with an unknown output must never be refused for its
   // output alone.
   virtual bool step(const std::string& state, const operation& item, std::string& next) const = 0;
+  // Whether step() depends on the operation's client. If it does, two
+  // operations of unknown outcome are interchangeable only for one client.
+  virtual bool reads_client() const { return false; }
 };
 
 // A register of integers (or nil): read, write, cas with input "FROM TO" and

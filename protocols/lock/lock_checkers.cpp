@@ -224,21 +224,30 @@ class lock_linearizable final : public sim::checker {
   std::unique_ptr<sim::checker> clone() const override { return std::make_unique<lock_linearizable>(*this); }
   std::optional<std::string> check_end(const sim::world& state) override {
     sim::linearizability::history_builder builder;
+    std::map<sim::process_id, std::uint64_t> open_calls;
+    std::set<std::uint64_t> refused_calls;  // acquires answered busy, timeout or deadlock
     for (const sim::history_event& item : state.history()) {
       if (item.record.operation == "write") continue;  // the resource's records
       const auto time = static_cast<std::uint64_t>(item.index);
       if (item.record.type == sim::history_type::invoke) {
         builder.invoke(item.process, time, item.record.operation, item.record.key, item.record.value);
-      } else {
-        builder.complete(item.process, time, item.record.type == sim::history_type::ok, item.record.value);
+        open_calls[item.process] = time;
+        continue;
+      }
+      const bool closed =
+          builder.complete(item.process, time, item.record.type == sim::history_type::ok, item.record.value);
+      if (closed && item.record.type == sim::history_type::fail && item.record.operation == "acquire") {
+        refused_calls.insert(open_calls[item.process]);
       }
     }
-    // An acquire or renewal whose outcome is unknown (or refused) changes
-    // nothing in the model, so it can go before the search: left in, a
-    // paused client's long-pending requests multiply the search.
+    // A refused acquire and a renewal of unknown outcome change nothing in
+    // the model, so they go before the search: left in, a paused client's
+    // long-pending requests multiply it. An acquire never answered stays:
+    // it may have been granted, and a later acquire of the same lock by the
+    // same client is then answered with that grant's token.
     std::vector<sim::linearizability::operation> operations = builder.finish();
-    std::erase_if(operations, [](const sim::linearizability::operation& item) {
-      return !item.output_known && item.function != "release";
+    std::erase_if(operations, [&refused_calls](const sim::linearizability::operation& item) {
+      return !item.output_known && (item.function == "renew" || refused_calls.count(item.call) != 0);
     });
     const auto verdict = sim::linearizability::check(operations, lock_model(leases_));
     if (verdict.exhausted) return "the linearizability search ran out of budget on lock " + verdict.key;
