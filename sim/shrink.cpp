@@ -308,6 +308,15 @@ bool compress_time(shrinker& state) {
   return changed;
 }
 
+// How much shorter a fault may become, boldest first: a quarter, a half,
+// three quarters of what it lasts.
+time_ns fraction_of(time_ns duration, std::size_t step) {
+  constexpr time_ns quarters[] = {1, 2, 3};
+  SYNCSIM_ASSERT(step < std::size(quarters));
+  return duration / 4 * quarters[step] + duration % 4 * quarters[step] / 4;
+}
+constexpr std::size_t fraction_steps = 3;
+
 // Shortens each fault that reverts by itself (a crash, a pause, an
 // isolation): while a server is away, the others' timers keep firing and
 // their messages to it keep being dropped, and the faults after it wait for
@@ -317,7 +326,8 @@ bool shorter_faults(shrinker& state) {
   for (std::size_t index = 0; index < state.current().schedule.size() && !state.out_of_runs(); ++index) {
     const std::optional<time_ns> duration = state.current().schedule[index].duration_ns;
     if (!duration) continue;
-    for (const time_ns shorter : {*duration / 4, *duration / 2, *duration - *duration / 4}) {
+    for (std::size_t step = 0; step < fraction_steps; ++step) {
+      const time_ns shorter = fraction_of(*duration, step);
       if (shorter < millisecond) continue;
       scenario candidate = state.current();
       candidate.schedule[index].duration_ns = shorter;
@@ -338,9 +348,8 @@ bool shorter_trigger_faults(shrinker& state) {
   for (std::size_t index = 0; index < state.current().triggers.size() && !state.out_of_runs(); ++index) {
     const std::optional<range<time_ns>> duration = state.current().triggers[index].duration_ns;
     if (!duration) continue;
-    for (const auto& [numerator, denominator] : {std::pair{1, 4}, std::pair{1, 2}, std::pair{3, 4}}) {
-      const range<time_ns> shorter = {duration->minimum * numerator / denominator,
-                                      duration->maximum * numerator / denominator};
+    for (std::size_t step = 0; step < fraction_steps; ++step) {
+      const range<time_ns> shorter = {fraction_of(duration->minimum, step), fraction_of(duration->maximum, step)};
       if (shorter.minimum < millisecond) continue;
       scenario candidate = state.current();
       candidate.triggers[index].duration_ns = shorter;
