@@ -17,7 +17,7 @@ namespace {
 struct check_history_options {
   std::vector<std::string> paths;
   std::string model = "register";
-  std::uint64_t budget = 50'000'000;
+  std::uint64_t budget = sim::linearizability::default_state_budget;
   bool json = false;
 };
 
@@ -83,7 +83,8 @@ void add_check_history_command(CLI::App& app, int& exit_code) {
   command->add_option("histories", options->paths, "History files")->required();
   command->add_option("--model", options->model, "The sequential specification: register or kv")
       ->check(CLI::IsMember({"register", "kv"}));
-  command->add_option("--budget", options->budget, "Search steps allowed per key before giving up");
+  command->add_option("--budget", options->budget, "Search steps allowed per key before giving up (default " +
+                          std::to_string(sim::linearizability::default_state_budget) + ")");
   command->add_flag("--json", options->json, "Print one JSON object per history");
   command->footer(std::string("Exit 0: every history linearizable; 1: one is not.\n") + exit_codes_help);
   command->callback([options, &exit_code] { exit_code = check_histories(*options); });
