@@ -49,6 +49,25 @@ time_ns workload_draws::duration(const std::string& key, const range<time_ns>& k
   return value;
 }
 
+void workload_draws::read_count(json_object& reader, const std::string& key, std::uint32_t& field,
+                                std::uint32_t minimum, std::uint32_t maximum) {
+  field = count(key, reader.count_range(key, range<std::uint32_t>::exactly(field), minimum, maximum));
+}
+
+void workload_draws::read_integer(json_object& reader, const std::string& key, std::uint64_t& field,
+                                  std::uint64_t maximum) {
+  SYNCSIM_ASSERT(maximum <= static_cast<std::uint64_t>(INT64_MAX));
+  SYNCSIM_ASSERT(field <= maximum);
+  const range<std::int64_t> knob = reader.integer_range(key, range<std::int64_t>::exactly(static_cast<std::int64_t>(field)),
+                                                        0, static_cast<std::int64_t>(maximum));
+  field = static_cast<std::uint64_t>(integer(key, knob));
+}
+
+void workload_draws::read_duration(json_object& reader, const std::string& key, time_ns& field, time_ns minimum,
+                                   time_ns maximum) {
+  field = duration(key, reader.duration_range(key, range<time_ns>::exactly(field), minimum, maximum));
+}
+
 std::string workload_with_draws(const std::string& workload_json, const workload_draws& draws) {
   std::string result = workload_json;
   for (const auto& [key, value] : draws.drawn()) result = json_with_value(result, key, value);

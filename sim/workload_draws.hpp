@@ -16,6 +16,8 @@
 
 namespace sim {
 
+class json_object;
+
 class workload_draws {
  public:
   explicit workload_draws(std::uint64_t seed);
@@ -23,6 +25,13 @@ class workload_draws {
   std::uint32_t count(const std::string& key, const range<std::uint32_t>& knob);
   std::int64_t integer(const std::string& key, const range<std::int64_t>& knob);
   time_ns duration(const std::string& key, const range<time_ns>& knob);
+
+  // Reads knob `key` from a family's workload (a value or a range; absent,
+  // `field` keeps its default) and sets `field` to this run's value.
+  void read_count(json_object& reader, const std::string& key, std::uint32_t& field, std::uint32_t minimum,
+                  std::uint32_t maximum);
+  void read_integer(json_object& reader, const std::string& key, std::uint64_t& field, std::uint64_t maximum);
+  void read_duration(json_object& reader, const std::string& key, time_ns& field, time_ns minimum, time_ns maximum);
 
   // Every knob that was open and what it drew, as (key, JSON value), in the
   // order they were read: what `explicit_workload` writes back.

@@ -59,27 +59,20 @@ lock_workload parse_workload(const workload_source& source, sim::workload_draws&
   workload.kind = kind == "random"    ? lock_workload_kind::random
                   : kind == "ordered" ? lock_workload_kind::ordered
                                       : lock_workload_kind::conversion;
-  const auto count = [&](const char* key, std::uint32_t& field, std::uint32_t minimum, std::uint32_t maximum) {
-    field = draws.count(key, reader.count_range(key, sim::range<std::uint32_t>::exactly(field), minimum, maximum));
-  };
-  const auto duration = [&](const char* key, sim::time_ns& field, sim::time_ns minimum, sim::time_ns maximum) {
-    field = draws.duration(key, reader.duration_range(key, sim::range<sim::time_ns>::exactly(field), minimum, maximum));
-  };
-  count("locks", workload.locks, 1, 1000);
-  count("locks_per_transaction_max", workload.locks_per_transaction_max, 1, 16);
-  count("shared_percent", workload.shared_percent, 0, 100);
-  count("try_percent", workload.try_percent, 0, 100);
-  duration("think", workload.think_ns, sim::millisecond, 60 * sim::second);
-  duration("hold", workload.hold_ns, 0, 60 * sim::second);
-  duration("wait", workload.wait_ns, sim::millisecond, 600 * sim::second);
-  duration("lease", workload.lease_ns, 0, 600 * sim::second);
-  duration("request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
-  count("attempts", workload.attempts, 1, 100);
+  draws.read_count(reader, "locks", workload.locks, 1, 1000);
+  draws.read_count(reader, "locks_per_transaction_max", workload.locks_per_transaction_max, 1, 16);
+  draws.read_count(reader, "shared_percent", workload.shared_percent, 0, 100);
+  draws.read_count(reader, "try_percent", workload.try_percent, 0, 100);
+  draws.read_duration(reader, "think", workload.think_ns, sim::millisecond, 60 * sim::second);
+  draws.read_duration(reader, "hold", workload.hold_ns, 0, 60 * sim::second);
+  draws.read_duration(reader, "wait", workload.wait_ns, sim::millisecond, 600 * sim::second);
+  draws.read_duration(reader, "lease", workload.lease_ns, 0, 600 * sim::second);
+  draws.read_duration(reader, "request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
+  draws.read_count(reader, "attempts", workload.attempts, 1, 100);
   workload.resource = reader.boolean("resource", workload.resource);
-  count("via_follower_percent", workload.via_follower_percent, 0, 100);
+  draws.read_count(reader, "via_follower_percent", workload.via_follower_percent, 0, 100);
   workload.latency_report = reader.boolean("latency_report", workload.latency_report);
-  workload.transactions_max = static_cast<std::uint64_t>(draws.integer(
-      "transactions_max", reader.integer_range("transactions_max", sim::range<std::int64_t>::exactly(0), 0, std::int64_t{1} << 40)));
+  draws.read_integer(reader, "transactions_max", workload.transactions_max, std::uint64_t{1} << 40);
   workload.safety_end_ns = source.safety_end_ns;
   reader.finish();
   return workload;

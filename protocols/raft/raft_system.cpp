@@ -83,26 +83,20 @@ raft_options parse_options(const sim::scenario& input, const std::set<std::strin
 
 workload_source source_of(const sim::scenario& input) { return {input.workload_json, input.source_file, input.duration_ns}; }
 
+constexpr std::uint32_t keys_max = 1000;
+
 // Every numeric knob may be a range, drawn per run (swarm testing).
 workload_options parse_workload(const workload_source& source, sim::workload_draws& draws) {
   workload_options workload;
   sim::json_section section(source.json, source.file, "/workload");
   sim::json_object& reader = section.reader();
-  workload.keys = draws.count("keys", reader.count_range("keys", sim::range<std::uint32_t>::exactly(workload.keys), 1, 1000));
-  workload.values =
-      draws.count("values", reader.count_range("values", sim::range<std::uint32_t>::exactly(workload.values), 1, 1'000'000));
-  workload.read_percent = draws.count(
-      "read_percent", reader.count_range("read_percent", sim::range<std::uint32_t>::exactly(workload.read_percent), 0, 100));
-  workload.request_interval_ns = draws.duration(
-      "request_interval", reader.duration_range("request_interval", sim::range<sim::time_ns>::exactly(workload.request_interval_ns),
-                                                sim::millisecond, 60 * sim::second));
-  workload.request_timeout_ns = draws.duration(
-      "request_timeout", reader.duration_range("request_timeout", sim::range<sim::time_ns>::exactly(workload.request_timeout_ns),
-                                               sim::millisecond, 60 * sim::second));
-  workload.attempts =
-      draws.count("attempts", reader.count_range("attempts", sim::range<std::uint32_t>::exactly(workload.attempts), 1, 100));
-  workload.operations_max = static_cast<std::uint64_t>(draws.integer(
-      "operations_max", reader.integer_range("operations_max", sim::range<std::int64_t>::exactly(0), 0, std::int64_t{1} << 40)));
+  draws.read_count(reader, "keys", workload.keys, 1, keys_max);
+  draws.read_count(reader, "values", workload.values, 1, 1'000'000);
+  draws.read_count(reader, "read_percent", workload.read_percent, 0, 100);
+  draws.read_duration(reader, "request_interval", workload.request_interval_ns, sim::millisecond, 60 * sim::second);
+  draws.read_duration(reader, "request_timeout", workload.request_timeout_ns, sim::millisecond, 60 * sim::second);
+  draws.read_count(reader, "attempts", workload.attempts, 1, 100);
+  draws.read_integer(reader, "operations_max", workload.operations_max, std::uint64_t{1} << 40);
   workload.safety_end_ns = source.safety_end_ns;
   reader.finish();
   return workload;
@@ -113,7 +107,7 @@ workload_options parse_workload(const workload_source& source, sim::workload_dra
 std::uint32_t keys_minimum(const sim::scenario& input) {
   sim::json_section section(input.workload_json, input.source_file, "/workload");
   sim::json_object& reader = section.reader();
-  return reader.count_range("keys", sim::range<std::uint32_t>::exactly(workload_options{}.keys), 1, 1000).minimum;
+  return reader.count_range("keys", sim::range<std::uint32_t>::exactly(workload_options{}.keys), 1, keys_max).minimum;
 }
 
 class raft_family final : public sim::system_definition {
